@@ -1,0 +1,59 @@
+# Physics of Language Models in Python: the course's commands. Run `make help`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+DEV_STAMP     := $(VENV)/.dev-installed
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+PORT ?= 8888
+
+.PHONY: help setup lab test test-lmcore test-notebooks execute lint bench clean
+
+help:
+	@echo "make lab       start JupyterLab on notebooks/ (creates .venv on first run)"
+	@echo "make test      all tests: pytest over tests/ and nbval (strict) over every notebook"
+	@echo "make execute   re-execute every notebook in place (re-record outputs after a change)"
+	@echo "make lint      ruff over lmcore, tests, scripts, benchmarks and notebooks"
+	@echo "make bench     speed benchmarks (not part of make test)"
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUNTIME_STAMP): requirements.txt pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(RUNTIME_STAMP) $@
+
+setup: $(DEV_STAMP)
+
+lab: $(RUNTIME_STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --port=$(PORT) --no-browser \
+		--IdentityProvider.token=$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(24))')
+
+test: $(DEV_STAMP)
+	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg $(NOTEBOOKS)
+
+test-lmcore: $(DEV_STAMP)
+	$(BIN)/python -m pytest tests
+
+test-notebooks: $(DEV_STAMP)
+	$(BIN)/python -m pytest --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg $(NOTEBOOKS)
+
+execute: $(DEV_STAMP)
+	$(BIN)/python scripts/execute_notebooks.py $(NOTEBOOKS)
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check lmcore tests scripts benchmarks notebooks
+
+bench: $(DEV_STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Speed benchmarks (``make bench``): lmcore against references, as ratios measured in one run."""

@@ -1,0 +1,19 @@
+"""Notebook 01's panel: an ``n`` slider and a ``seed`` slider that regenerate text."""
+
+from __future__ import annotations
+
+from ipywidgets import fixed
+
+from lmcore.plotting.ngram import generated_text
+from lmcore.widgets import bind, int_slider
+
+
+def generation_panel(models, n: int = 2, seed: int = 0, count: int = 3):
+    """Sliders for the order ``n`` (over the fitted orders) and the seed; shows sampled text."""
+    return bind(
+        generated_text,
+        models=fixed(models),
+        n=int_slider("n (order of the model)", n, min(models), max(models)),
+        seed=int_slider("seed", seed, 0, 99),
+        count=fixed(count),
+    )

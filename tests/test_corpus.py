@@ -1,0 +1,122 @@
+"""lmcore.corpus and the stories file it ships."""
+
+import re
+from collections import Counter
+from importlib import resources
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lmcore import corpus
+
+STORIES = resources.files("lmcore").joinpath("data", "stories.txt")
+
+
+class TestStoriesFile:
+    def test_is_utf8_and_long_enough(self):
+        raw = STORIES.read_bytes()
+        text = raw.decode("utf-8")  # raises if not UTF-8
+        # counted independently of lmcore's tokenizer: whitespace-separated words with a letter
+        tokens = [t for t in text.split() if re.search(r"[A-Za-z]", t)]
+        assert len(tokens) >= 40_000
+        types = {re.sub(r"[^a-z']", "", t.lower()).strip("'") for t in tokens}
+        assert len(types - {""}) >= 2_000
+
+    def test_lmcore_counts_agree_with_the_thresholds(self):
+        w = corpus.words(corpus.load_stories())
+        assert len(w) >= 40_000 and len(set(w)) >= 2_000
+
+    def test_no_line_over_1000_characters(self):
+        assert max(len(line) for line in STORIES.read_text(encoding="utf-8").splitlines()) <= 1000
+
+    def test_has_the_recurring_cast(self):
+        counts = Counter(corpus.words(corpus.load_stories()))
+        for word in ["king", "queen", "man", "woman", "cat", "dog", "crown", "mat", "bird", "horse"]:
+            assert counts[word] >= 5, word
+
+    def test_no_paragraph_repeats(self):
+        paragraphs = [p for p in STORIES.read_text(encoding="utf-8").split("\n\n")
+                      if len(p) > 80]
+        assert len(paragraphs) == len(set(paragraphs))
+
+
+class TestWords:
+    def test_lowercases_and_drops_punctuation(self):
+        assert corpus.words('"Sit!" said the King, and Whisker sat.') == [
+            "sit", "said", "the", "king", "and", "whisker", "sat"]
+
+    def test_keeps_inner_apostrophes_and_digits(self):
+        assert corpus.words("Don't touch the king's 12 loaves, 'please'") == [
+            "don't", "touch", "the", "king's", "12", "loaves", "please"]
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.text(alphabet="abcXYZ '.,!?-\n0123", max_size=60))
+    def test_every_word_is_in_the_lowercased_text(self, text):
+        lowered = text.lower()
+        for w in corpus.words(text):
+            assert w in lowered and w == w.lower() and w.strip("'") == w
+
+    def test_rejects_non_strings(self):
+        with pytest.raises(TypeError, match="text"):
+            corpus.words(["a", "b"])
+
+
+class TestSentences:
+    def test_splits_at_terminal_punctuation_and_keeps_quotes(self):
+        text = '"Is it ready?" asked Tom. "Yes!" Hana laughed. The bread was warm.\n* * *\nNew story.'
+        assert corpus.sentences(text) == [
+            '"Is it ready?" asked Tom.', '"Yes!"', "Hana laughed.", "The bread was warm.",
+            "New story."]
+
+    def test_line_breaks_end_sentences_and_empty_pieces_are_dropped(self):
+        assert corpus.sentences("one\n\ntwo three\n...\n") == ["one", "two three"]
+
+    def test_every_word_of_the_stories_lands_in_exactly_one_sentence(self):
+        text = corpus.load_stories()
+        assert sum(len(corpus.words(s)) for s in corpus.sentences(text)) == len(corpus.words(text))
+
+    def test_tokenized_sentences(self):
+        assert corpus.tokenized_sentences("The cat sat. The dog ran!") == [
+            ["the", "cat", "sat"], ["the", "dog", "ran"]]
+
+    def test_rejects_non_strings(self):
+        with pytest.raises(TypeError, match="text"):
+            corpus.sentences(None)
+
+
+class TestTrainTestSplit:
+    def test_partition_sizes_and_determinism(self):
+        items = list(range(100))
+        train, test = corpus.train_test_split(items, 0.1, seed=3)
+        assert len(test) == 10 and len(train) == 90
+        assert sorted(train + test) == items
+        assert (train, test) == corpus.train_test_split(items, 0.1, seed=3)
+        assert test != corpus.train_test_split(items, 0.1, seed=4)[1]
+
+    def test_matches_an_independent_permutation(self):
+        import numpy as np
+
+        items = [f"s{i}" for i in range(20)]
+        order = np.random.default_rng(5).permutation(20)
+        _, test = corpus.train_test_split(items, 0.25, seed=5)
+        assert test == [items[i] for i in order[:5]]
+
+    @settings(max_examples=50, deadline=None)
+    @given(st.integers(2, 60), st.floats(0.01, 0.99), st.integers(0, 2**32 - 1))
+    def test_both_sides_non_empty(self, size, fraction, seed):
+        train, test = corpus.train_test_split(list(range(size)), fraction, seed)
+        assert train and test and len(train) + len(test) == size
+
+    @pytest.mark.parametrize("kwargs, exc, name", [
+        ({"items": [1]}, ValueError, "items"),
+        ({"items": "abc"}, TypeError, "items"),
+        ({"items": [1, 2], "test_fraction": 0}, ValueError, "test_fraction"),
+        ({"items": [1, 2], "test_fraction": 1.5}, ValueError, "test_fraction"),
+        ({"items": [1, 2], "test_fraction": "0.1"}, TypeError, "test_fraction"),
+        ({"items": [1, 2], "seed": -1}, ValueError, "seed"),
+        ({"items": [1, 2], "seed": 1.5}, TypeError, "seed"),
+    ])
+    def test_bad_input(self, kwargs, exc, name):
+        with pytest.raises(exc, match=name):
+            corpus.train_test_split(**kwargs)
