@@ -7,13 +7,16 @@ DEV_STAMP     := $(VENV)/.dev-installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 PORT ?= 8888
 
-.PHONY: help setup lab test test-lmcore test-notebooks execute lint bench clean
+.PHONY: help setup lab test test-lmcore test-notebooks test-browser execute lint bench slides html clean
 
 help:
 	@echo "make lab       start JupyterLab on notebooks/ (creates .venv on first run)"
 	@echo "make test      all tests: pytest over tests/ and nbval (strict) over every notebook"
 	@echo "make execute   re-execute every notebook in place (re-record outputs after a change)"
 	@echo "make lint      ruff over lmcore, tests, scripts, benchmarks and notebooks"
+	@echo "make test-browser  every notebook run and every widget moved in JupyterLab (Chromium)"
+	@echo "make slides    one reveal.js deck per notebook in build/slides"
+	@echo "make html      the static course (recorded outputs, an index page) in build/html"
 	@echo "make bench     speed benchmarks (not part of make test)"
 
 $(VENV)/bin/python:
@@ -38,6 +41,16 @@ test: $(DEV_STAMP)
 	$(BIN)/python -m pytest tests
 	$(BIN)/python -m pytest --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg $(NOTEBOOKS)
+
+test-browser: $(DEV_STAMP)
+	scripts/ensure_chromium.sh
+	$(BIN)/python -m pytest -m browser tests/browser -v
+
+slides: $(DEV_STAMP)
+	$(BIN)/python scripts/build_site.py slides --out build/slides
+
+html: $(DEV_STAMP)
+	$(BIN)/python scripts/build_site.py html --out build/html
 
 test-lmcore: $(DEV_STAMP)
 	$(BIN)/python -m pytest tests

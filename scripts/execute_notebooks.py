@@ -36,6 +36,8 @@ def execute(path: Path, timeout: int = 120) -> float:
     elapsed = time.perf_counter() - start
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+    # the HTML page and the slides take their <title> from here: "01 · N-gram language models"
+    nb.metadata["title"] = nb.cells[0].source.splitlines()[0].removeprefix("# ").strip()
     nbformat.write(nb, path)
     return elapsed
 

@@ -1,0 +1,238 @@
+"""The course used the way a learner uses it: JupyterLab in a real (headless Chromium) browser.
+
+Run with ``make test-browser`` (it installs Chromium with apt-get when missing). For each
+notebook: open it, clear all outputs, run all cells through the Run menu, wait until every
+code cell has run and the kernel is idle, fail on any error or stderr output (also inside
+widget outputs), then move every slider and type into every text box, asserting that the
+output below it changed. Screenshots go to ``build/browser/``. The server runs on a copy of
+``notebooks/`` in a temporary folder (so checkpoints and autosave never touch the repository),
+and every process this test starts is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+SHOTS = ROOT / "build" / "browser"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+RUN_TIMEOUT_S = 120
+WIDGET_TIMEOUT_S = 30
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _api(base: str, token: str, path: str, method: str = "GET"):
+    req = urllib.request.Request(f"{base}{path}", method=method,
+                                 headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        body = resp.read()
+    return json.loads(body) if body else None
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on a temporary copy of notebooks/; yields (base_url, token)."""
+    root = tmp_path_factory.mktemp("lab")
+    served = root / "notebooks"
+    shutil.copytree(ROOT / "notebooks", served, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    settings = root / "settings"
+    (settings / "@jupyterlab" / "docmanager-extension").mkdir(parents=True)
+    (settings / "@jupyterlab" / "docmanager-extension" / "plugin.jupyterlab-settings").write_text(
+        json.dumps({"autosave": False}))
+    (settings / "@jupyterlab" / "notebook-extension").mkdir(parents=True)
+    # render every cell (no windowing) so each output is in the page to be checked
+    (settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
+        json.dumps({"windowingMode": "none"}))
+    (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
+    (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    port, token = _free_port(), secrets.token_hex(24)
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings),
+               JUPYTER_RUNTIME_DIR=str(root / "runtime"))
+    cmd = [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1",
+           f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={served}",
+           "--LabApp.expose_app_in_browser=True", "--ServerApp.port_retries=0"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log = open(root / "server.log", "w")  # noqa: SIM115 - closed below
+    server = subprocess.Popen(cmd, cwd=served, env=env, stdout=log, stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                _api(base, token, "/api/status")
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("JupyterLab did not start:\n"
+                                       + (root / "server.log").read_text()[-3000:]) from None
+                time.sleep(0.3)
+        yield base, token
+    finally:
+        try:  # kernels outlive a killed server: shut them down through the API first
+            for kernel in _api(base, token, "/api/kernels") or []:
+                _api(base, token, f"/api/kernels/{kernel['id']}", method="DELETE")
+        except OSError:
+            pass
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: run `make test-browser` (it installs it) "
+                    "or apt-get install chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+STATE_JS = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  if (!panel || !panel.content || !panel.sessionContext) return null;
+  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+  const cells = panel.content.widgets.filter(c => c.model.type === 'code');
+  const problems = [];
+  for (const [i, c] of cells.entries()) {
+    const outs = c.model.outputs;
+    for (let j = 0; j < outs.length; j++) {
+      const o = outs.get(j).toJSON();
+      if (o.output_type === 'error') problems.push(`code cell ${i}: ${o.ename}: ${o.evalue}`);
+      if (o.output_type === 'stream' && o.name === 'stderr')
+        problems.push(`code cell ${i} wrote to stderr: ${String(o.text).slice(0, 300)}`);
+    }
+  }
+  return {status: kernel ? kernel.status : 'none',
+          ran: cells.filter(c => c.model.executionCount !== null).length,
+          total: cells.length, problems};
+}"""
+
+DOM_ERRORS_JS = """() => Array.from(document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) [data-mime-type="application/vnd.jupyter.stderr"]'))
+  .map(e => e.innerText.slice(0, 300))"""
+
+
+def _wait_for_run(page, name: str) -> dict:
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    state = None
+    while time.monotonic() < deadline:
+        state = page.evaluate(STATE_JS)
+        if state and state["status"] == "idle" and state["ran"] == state["total"]:
+            # idle twice in a row, a moment apart: the kernel is really done
+            page.wait_for_timeout(500)
+            again = page.evaluate(STATE_JS)
+            if again["status"] == "idle" and again["ran"] == again["total"]:
+                return again
+        page.wait_for_timeout(250)
+    raise AssertionError(f"{name}: cells did not finish within {RUN_TIMEOUT_S} s: {state}")
+
+
+def _menu(page, menu: str, command: str) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text=menu).first.click()
+    page.locator(f'.lm-Menu-item[data-command="{command}"]').first.click()
+
+
+def _output_html(page, container) -> str:
+    return container.locator(".widget-output").first.inner_html()
+
+
+def _wait_changed(page, container, before: str) -> bool:
+    deadline = time.monotonic() + WIDGET_TIMEOUT_S
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+        now = _output_html(page, container)
+        if now != before and page.evaluate(STATE_JS)["status"] == "idle":
+            return True
+    return False
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_runs_and_every_widget_responds(lab, browser, path):
+    base, token = lab
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{base}/lab/tree/{path.name}?token={token}")
+        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                               " && window.jupyterapp.shell.currentWidget.sessionContext", timeout=60_000)
+        page.wait_for_function("""() => { const s = window.jupyterapp.shell.currentWidget.sessionContext;
+            return s.session && s.session.kernel && s.session.kernel.status === 'idle'; }""",
+                               timeout=60_000)
+        _menu(page, "Edit", "editmenu:clear-all")
+        page.wait_for_function("""() => window.jupyterapp.shell.currentWidget.content.widgets
+            .every(c => c.model.type !== 'code' || c.model.outputs.length === 0)""", timeout=10_000)
+        _menu(page, "Run", "runmenu:run-all")
+        state = _wait_for_run(page, path.name)
+        assert not state["problems"], f"{path.name}: {state['problems']}"
+        assert not page.evaluate(DOM_ERRORS_JS), f"{path.name}: {page.evaluate(DOM_ERRORS_JS)}"
+        page.screenshot(path=str(SHOTS / f"{path.stem}.png"))
+
+        panels = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .widget-interact")
+        moved = 0
+        for i in range(panels.count()):
+            panel = panels.nth(i)
+            panel.scroll_into_view_if_needed()
+            handles = panel.locator(".noUi-handle[role=slider]")
+            for j in range(handles.count()):
+                handle = handles.nth(j)
+                before = _output_html(page, panel)
+                at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+                handle.focus()
+                handle.press("ArrowLeft" if at_max else "ArrowRight")
+                label = panel.locator(".widget-slider .widget-label").nth(j).inner_text()
+                assert _wait_changed(page, panel, before), (
+                    f"{path.name}: moving slider {label!r} did not change the output below it")
+                moved += 1
+            boxes = panel.locator(".widget-text input[type=text]")
+            for j in range(boxes.count()):
+                before = _output_html(page, panel)
+                boxes.nth(j).click()
+                boxes.nth(j).press("End")
+                boxes.nth(j).type("e", delay=50)
+                assert _wait_changed(page, panel, before), (
+                    f"{path.name}: typing in text box {j} did not change the output below it")
+                moved += 1
+            panel.screenshot(path=str(SHOTS / f"{path.stem}_panel{i}.png"))
+        state = page.evaluate(STATE_JS)
+        assert not state["problems"], f"{path.name} after moving widgets: {state['problems']}"
+        errors = page.evaluate(DOM_ERRORS_JS)
+        assert not errors, f"{path.name}: widget output shows an error: {errors}"
+        if path.name[:2] != "14":
+            assert moved > 0, f"{path.name}: no slider or text box was found to move"
+    finally:
+        page.close()
