@@ -1,0 +1,74 @@
+"""Trigram add-k model on the stories: fit and held-out perplexity, lmcore against nltk.lm.
+
+Both libraries get identical data: the same training and held-out sentences, the same
+vocabulary (every training word, ``</s>`` and an unknown-word symbol), the same pseudo-count.
+nltk's :class:`nltk.lm.Lidstone` maps any token outside its vocabulary to ``<UNK>``, the
+start padding ``<s>`` included, which would merge sentence starts with contexts holding an
+unknown word. So nltk's sentences are padded on the left with ``</s>`` instead: it is in the
+vocabulary and never appears inside a context otherwise, so the contexts correspond one to
+one with lmcore's ``<s>`` contexts and the two perplexities must agree to rounding.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import nltk
+import numpy as np
+
+import lmcore
+from lmcore import corpus
+from lmcore.ngram import EOS, NGramModel
+
+ORDER = 3
+K = 0.1
+
+
+def _best_time(fn, repeats: int):
+    best, result = math.inf, None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def lmcore_perplexity(train, test, n: int = ORDER, k: float = K) -> float:
+    """Fit lmcore's add-k model on ``train`` and return its perplexity on ``test``."""
+    return NGramModel(n, smoothing="add-k", k=k).fit(train).perplexity(test)
+
+
+def nltk_perplexity(train, test, n: int = ORDER, k: float = K) -> float:
+    """The same with ``nltk.lm.Lidstone`` (padding explained in the module docstring)."""
+    from nltk.lm import Lidstone, Vocabulary
+    from nltk.util import everygrams, ngrams
+
+    def padded(sentence):
+        return [EOS] * (n - 1) + list(sentence) + [EOS]
+
+    vocab = Vocabulary([w for s in train for w in s] + [EOS], unk_cutoff=1)
+    model = Lidstone(k, n, vocabulary=vocab)
+    model.fit(list(everygrams(padded(s), max_len=n)) for s in train)
+    return model.perplexity([g for s in test for g in ngrams(padded(s), n)])
+
+
+def main(quick: bool = False) -> None:
+    sentences = corpus.tokenized_sentences(corpus.load_stories())
+    if quick:
+        sentences = sentences[:600]
+    train, test = corpus.train_test_split(sentences, test_fraction=0.1, seed=0)
+    n_train = sum(len(s) + 1 for s in train)
+    n_test = sum(len(s) + 1 for s in test)
+    print(f"lmcore {lmcore.__version__}, nltk {nltk.__version__}, numpy {np.__version__}")
+    print(f"trigram, add-k with k = {K}: {len(train):,} training sentences ({n_train:,} tokens), "
+          f"{len(test):,} held out ({n_test:,} tokens)")
+    t_ours, ours = _best_time(lambda: lmcore_perplexity(train, test), repeats=5)
+    t_theirs, theirs = _best_time(lambda: nltk_perplexity(train, test), repeats=1 if quick else 2)
+    agree = math.isclose(ours, theirs, rel_tol=1e-9)
+    print(f"held-out perplexity  lmcore {ours:.6f}   nltk.lm {theirs:.6f}   "
+          f"agree to 1e-9: {'yes' if agree else 'NO'}")
+    print(f"fit + perplexity     lmcore {t_ours * 1000:.0f} ms   nltk.lm {t_theirs * 1000:.0f} ms   "
+          f"lmcore is {t_theirs / t_ours:.1f}x faster (target >= 10x)")
+    if not agree:
+        raise SystemExit("the two perplexities disagree")
