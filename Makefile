@@ -7,6 +7,12 @@ DEV_STAMP     := $(VENV)/.dev-installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 PORT ?= 8888
 
+# One BLAS thread: sums come out in the same order on every machine (portable recorded outputs),
+# and two notebooks running side by side on a small CI machine do not fight over the cores.
+export OPENBLAS_NUM_THREADS = 1
+export OMP_NUM_THREADS = 1
+export MKL_NUM_THREADS = 1
+
 .PHONY: help setup lab test test-lmcore test-notebooks test-browser execute lint bench slides html clean
 
 help:

@@ -1,0 +1,200 @@
+"""Figures for notebooks 05 (attention) and 06 (multi-head attention, the transformer block).
+
+Pure functions: they take arrays (and token labels) and return a matplotlib Figure. The two
+panel renderers, :func:`temperature_heatmap` and :func:`heads_figure`, compute their
+attention weights with :mod:`lmcore.attention` and draw them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from lmcore._checks import check_int, check_tokens
+from lmcore.attention import causal_mask, multi_head_attention, self_attention_weights
+from lmcore.plotting import CMAP, PALETTE, STYLE, new_figure
+
+#: Heat maps with at most this many tokens get their weights written in the cells.
+ANNOTATE_UP_TO = 12
+
+
+def _draw_weights(ax, weights, query_labels, key_labels, annotate: bool, fontsize=None,
+                  ylabels: bool = True):
+    """Draw a (T_q, T_k) weight matrix on ``ax`` (colour scale fixed to [0, 1])."""
+    image = ax.imshow(weights, cmap=CMAP, vmin=0.0, vmax=1.0, aspect="equal")
+    ax.grid(False)
+    ax.set_xticks(range(len(key_labels)), key_labels, rotation=60, ha="right",
+                  rotation_mode="anchor", fontsize=fontsize)
+    ax.set_yticks(range(len(query_labels)), query_labels, fontsize=fontsize)
+    if not ylabels:
+        ax.tick_params(labelleft=False)
+    if annotate:
+        for i in range(weights.shape[0]):
+            for j in range(weights.shape[1]):
+                w = weights[i, j]
+                ax.text(j, i, f"{w:.2f}", ha="center", va="center", fontsize=7,
+                        color="black" if w > 0.6 else "white")
+    return image
+
+
+def _check_weights(weights, query_labels, key_labels):
+    weights = np.asarray(weights, dtype=float)
+    if weights.ndim != 2:
+        raise ValueError(f"weights must have shape (T_q, T_k), got shape {weights.shape}")
+    query_labels = check_tokens("query_labels", query_labels)
+    key_labels = check_tokens("key_labels", key_labels)
+    if weights.shape != (len(query_labels), len(key_labels)):
+        raise ValueError(f"weights of shape {weights.shape} need {weights.shape[0]} query labels "
+                         f"and {weights.shape[1]} key labels, got {len(query_labels)} and "
+                         f"{len(key_labels)}")
+    if np.any(weights < 0) or np.any(weights > 1 + 1e-9):
+        raise ValueError("weights must lie in [0, 1] (they are softmax outputs)")
+    return weights, query_labels, key_labels
+
+
+def attention_heatmap(weights, query_labels, key_labels, title: str, annotate=None):
+    """Heat map of attention weights: row = query token, column = key token, colour = weight.
+
+    ``weights`` is ``(T_q, T_k)`` with rows summing to 1; the labels are the tokens. Weights
+    are written in the cells when ``annotate`` (default: when there are at most 12 tokens).
+    """
+    weights, query_labels, key_labels = _check_weights(weights, query_labels, key_labels)
+    if annotate is None:
+        annotate = max(weights.shape) <= ANNOTATE_UP_TO
+    side = 1.2 + 0.45 * max(weights.shape)
+    fig, ax = new_figure(title, "key (the token looked at)", "query (the token looking)",
+                         figsize=(side + 1.4, side))
+    image = _draw_weights(ax, weights, query_labels, key_labels, annotate)
+    fig.colorbar(image, ax=ax, label="attention weight", shrink=0.8)
+    return fig
+
+
+def scaling_figure(dims, result):
+    """Two panels from :func:`lmcore.attention.scaling_experiment`: score variance and peakedness.
+
+    Left: the variance of ``q . k`` against ``d``, with and without the ``1/sqrt(d)`` scale
+    (log-log). Right: the average largest softmax weight over the keys.
+    """
+    dims = np.asarray([check_int("dims[]", d, minimum=1) for d in dims])
+    for key in ("var_unscaled", "var_scaled", "max_weight_unscaled", "max_weight_scaled"):
+        if key not in result or np.shape(result[key]) != dims.shape:
+            raise ValueError(f"result[{key!r}] must hold one value per dimension ({len(dims)})")
+    fig, (left, right) = new_figure("Why attention divides the scores by sqrt(d)",
+                                    "dimension d of queries and keys", "variance of the scores",
+                                    figsize=(9.5, 3.8), ncols=2)
+    left.loglog(dims, result["var_unscaled"], "o-", color=PALETTE["vermillion"],
+                label="q . k")
+    left.loglog(dims, result["var_scaled"], "s-", color=PALETTE["blue"],
+                label="q . k / sqrt(d)")
+    left.loglog(dims, dims, ":", color=PALETTE["black"], label="d (theory)")
+    left.legend()
+    left.set_title("score variance", fontsize=10)
+    right.semilogx(dims, result["max_weight_unscaled"], "o-", color=PALETTE["vermillion"],
+                   label="without the scale")
+    right.semilogx(dims, result["max_weight_scaled"], "s-", color=PALETTE["blue"],
+                   label="with 1/sqrt(d)")
+    right.set_ylim(0, 1.02)
+    right.set_ylabel("average largest weight (1 = one-hot)")
+    right.set_title("how peaked the softmax is", fontsize=10)
+    right.legend()
+    return fig
+
+
+def temperature_heatmap(tokens, vectors, temperature: float = 1.0, scale: bool = True,
+                        hide_self: bool = False, title: str | None = None):
+    """Heat map of self-attention weights over a sentence at a temperature (notebook 05's panel).
+
+    ``tokens`` are the ``T`` words and ``vectors`` their ``(T, d)`` embeddings, used as queries
+    and keys; the weights are :func:`lmcore.attention.self_attention_weights`. A low
+    temperature sharpens every row towards its largest score; a high one flattens it
+    towards uniform. ``hide_self`` masks the diagonal (each word sees the *other* words only).
+    """
+    tokens = check_tokens("tokens", tokens)
+    vectors = np.asarray(vectors, dtype=float)
+    if vectors.ndim != 2 or vectors.shape[0] != len(tokens):
+        raise ValueError(f"vectors must have shape (T, d) with T = {len(tokens)} tokens, "
+                         f"got shape {vectors.shape}")
+    mask = ~np.eye(len(tokens), dtype=bool) if hide_self else None
+    weights = self_attention_weights(vectors, temperature, mask=mask, scale=scale)
+    if title is None:
+        seen = "other words only" if hide_self else "every word"
+        title = f"Self-attention at temperature {temperature:.3g} ({seen})"
+    return attention_heatmap(weights, tokens, tokens, title)
+
+
+def heads_figure(tokens, x, projections, num_heads: int, causal: bool = True):
+    """One heat map per head of multi-head self-attention over a sentence.
+
+    ``tokens`` are the ``T`` words, ``x`` is their ``(T, d_model)`` input vectors and
+    ``projections`` a dict with ``w_q, w_k, w_v, w_o`` of shape ``(d_model, d_model)`` (for
+    example from :func:`lmcore.attention.random_projections`). The same matrices are cut into
+    ``num_heads`` heads, so moving the number of heads changes only how they are split.
+    """
+    tokens = check_tokens("tokens", tokens)
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 2 or x.shape[0] != len(tokens):
+        raise ValueError(f"x must have shape (T, d_model) with T = {len(tokens)} tokens, "
+                         f"got shape {x.shape}")
+    num_heads = check_int("num_heads", num_heads, minimum=1)
+    mask = causal_mask(len(tokens)) if causal else None
+    _, weights = multi_head_attention(x[None], projections["w_q"], projections["w_k"],
+                                      projections["w_v"], projections["w_o"], num_heads,
+                                      mask=mask)  # weights (1, h, T, T)
+    cols = min(num_heads, 4)
+    rows = math.ceil(num_heads / cols)
+    # A fixed layout in inches (much faster to draw than a constrained layout of 8 axes).
+    side, gap, left, right, top, bottom, head_title = 2.0, 0.2, 0.9, 1.0, 0.5, 0.85, 0.3
+    width = left + cols * side + (cols - 1) * gap + right
+    height = top + rows * (side + head_title) + bottom
+    with plt.style.context(STYLE):
+        fig = plt.figure(figsize=(width, height))
+    d_head = x.shape[1] // num_heads
+    kind = "causal mask" if causal else "no mask"
+    heads = "1 head" if num_heads == 1 else f"{num_heads} heads"
+    fig.suptitle(f"{heads} of {d_head} dimensions each ({kind})", fontweight="bold",
+                 y=1 - 0.12 / height, va="top")
+    image = None
+    for head in range(num_heads):
+        row, col = divmod(head, cols)
+        x0 = left + col * (side + gap)
+        y0 = bottom + (rows - 1 - row) * (side + head_title)
+        ax = fig.add_axes((x0 / width, y0 / height, side / width, side / height))
+        image = _draw_weights(ax, weights[0, head], tokens, tokens, annotate=False, fontsize=7,
+                              ylabels=col == 0)
+        if row < rows - 1:
+            ax.tick_params(labelbottom=False)
+        ax.set_title(f"head {head + 1}", fontsize=9)
+        ax.set_xlabel("key" if row == rows - 1 else "", fontsize=8)
+        ax.set_ylabel("query" if col == 0 else "", fontsize=8)
+    cax = fig.add_axes(((width - right + 0.2) / width, bottom / height, 0.15 / width,
+                        (rows * (side + head_title) - head_title) / height))
+    fig.colorbar(image, cax=cax, label="attention weight")
+    return fig
+
+
+def positions_figure(pe, columns=(0, 8, 16, 32)):
+    """Sinusoidal position encodings ``pe`` (T, d): a heat map, and a few columns as curves.
+
+    The curves are sampled at the integer positions (one dot per position).
+    """
+    pe = np.asarray(pe, dtype=float)
+    if pe.ndim != 2:
+        raise ValueError(f"pe must have shape (T, d), got shape {pe.shape}")
+    columns = [c for c in columns if c < pe.shape[1]]
+    T, d = pe.shape
+    fig, (left, right) = new_figure(f"Sinusoidal position encodings (T = {T}, d = {d})",
+                                    "dimension (column of the encoding)", "position t",
+                                    figsize=(10.0, 3.8), ncols=2)
+    image = left.imshow(pe, cmap=CMAP, vmin=-1, vmax=1, aspect="auto", interpolation="nearest")
+    left.grid(False)
+    fig.colorbar(image, ax=left, label="value")
+    for c, color in zip(columns, ("blue", "orange", "green", "vermillion", "purple")):
+        kind = "sin" if c % 2 == 0 else "cos"
+        right.plot(np.arange(T), pe[:, c], ".-", color=PALETTE[color], lw=1, ms=4,
+                   label=f"column {c} ({kind})")
+    right.set_xlabel("position t")
+    right.set_ylabel("value of the encoding")
+    right.legend(loc="lower left", fontsize=8)
+    return fig
