@@ -1,0 +1,25 @@
+"""Notebook 11's panel: a text box where typing shows the top suggestions live."""
+
+from __future__ import annotations
+
+from ipywidgets import fixed
+
+from lmcore.plotting.autocomplete import suggestions_text
+from lmcore.widgets import bind, int_slider, text_box
+
+
+def autocomplete_panel(trie, completer, typed: str = "the king sa", k: int = 3):
+    """A text box (the words typed so far, the last one maybe unfinished) and a ``k`` slider.
+
+    Updates on every keystroke (``continuous_update=True``): one update costs a trie
+    search and, for a context not seen before, one ranking of the n-gram model's
+    vocabulary (a few milliseconds).
+    """
+    return bind(
+        suggestions_text,
+        trie=fixed(trie),
+        completer=fixed(completer),
+        typed=text_box("prefix (type words; the last may be unfinished)", typed,
+                       continuous_update=True),
+        k=int_slider("k (suggestions)", k, 1, 10),
+    )
