@@ -40,6 +40,8 @@ def test_a_stub_and_a_crash_are_reported_not_raised(capsys):
 
 
 def test_reference_answers_of_notebook_01_by_hand():
+    exercises.exercise_names()
+    _core._lookup("most_likely_next")
     ex = _core._REGISTRY
     slide = ex["next_word_probability"].cases[0][0]
     assert ex["next_word_probability"].reference(slide, "the", "cat") == 0.5
@@ -65,3 +67,29 @@ def test_bad_input():
         exercises.register("ngram_counts", len, [(1,)], "dup")
     with pytest.raises(ValueError, match="cases"):
         exercises.register("brand_new_name_for_test", len, [], "no cases")
+
+
+def test_exercise_modules_load_lazily_and_names_are_unique_across_notebooks():
+    import ast
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    names = []
+    for path in sorted(Path(_core.__file__).parent.glob("nb[0-9][0-9].py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "register":
+                names.append(node.args[0].value)
+    assert len(names) == len(set(names)) and sorted(set(names)) == exercises.exercise_names()
+    # checking a notebook-01 exercise imports neither notebook 12's module nor scikit-learn
+    code = ("import sys; from lmcore.exercises import check; check('ngram_counts', lambda t, n: {});"
+            "print('sklearn' in sys.modules, 'lmcore.exercises.nb12' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    assert out.strip().splitlines()[-1] == "False False"
+
+
+def test_every_registered_exercise_has_a_reference_that_runs():
+    for name in exercises.exercise_names():
+        exercise = _core._lookup(name)
+        for args in exercise.cases:
+            exercise.reference(*args)

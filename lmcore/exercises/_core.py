@@ -8,9 +8,14 @@ failing case prints what was expected, what came back, and a hint.
 
 from __future__ import annotations
 
+import ast
+import importlib
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 
@@ -26,14 +31,28 @@ class Exercise:
     describe: Callable[[tuple], str] | None = field(default=None, repr=False)
 
 
-_REGISTRY: dict[str, Exercise] = {}
+class _Registry(dict):
+    """name -> Exercise; a name not loaded yet imports the one module that registers it."""
+
+    def __missing__(self, name):
+        owner = _where().get(name)
+        if owner is not None and owner not in sys.modules:
+            importlib.import_module(owner)
+            if dict.__contains__(self, name):
+                return dict.__getitem__(self, name)
+        raise KeyError(name)
+
+
+_REGISTRY: dict[str, Exercise] = _Registry()
 
 
 def register(name: str, reference: Callable, cases: list[tuple], hint: str,
              compare: Callable[[Any, Any], bool] | None = None,
              describe: Callable[[tuple], str] | None = None) -> Exercise:
     """Register an exercise under ``name`` (one name per exercise, across the whole course)."""
-    if name in _REGISTRY:
+    owner = _where().get(name)
+    # a name belongs to the one nbNN module that registers it, while that module is imported
+    if name in _REGISTRY or (owner is not None and owner not in sys.modules):
         raise ValueError(f"name {name!r} is already registered")
     if not cases:
         raise ValueError("cases must hold at least one argument tuple")
@@ -42,9 +61,28 @@ def register(name: str, reference: Callable, cases: list[tuple], hint: str,
     return exercise
 
 
+@lru_cache(maxsize=1)
+def _where() -> dict[str, str]:
+    """Map each exercise name to the module that registers it, by reading (not importing) them."""
+    found = {}
+    for path in sorted(Path(__file__).parent.glob("nb[0-9][0-9].py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "register"
+                    and node.args and isinstance(node.args[0], ast.Constant)):
+                found[node.args[0].value] = f"lmcore.exercises.{path.stem}"
+    return found
+
+
+def _lookup(name: str) -> Exercise:
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise ValueError(f"name must be one of {exercise_names()}, got {name!r}") from None
+
+
 def exercise_names() -> list[str]:
-    """All registered exercise names, sorted."""
-    return sorted(_REGISTRY)
+    """All exercise names of the course, sorted."""
+    return sorted(set(_REGISTRY) | set(_where()))
 
 
 def _close(expected, got, rel: float = 1e-6) -> bool:
@@ -68,11 +106,9 @@ def _short(value, limit: int = 70) -> str:
 
 def _run(name: str, fn: Callable) -> list[tuple[bool, str]]:
     """Run ``fn`` on every case of exercise ``name``: a list of (passed, report line)."""
-    if name not in _REGISTRY:
-        raise ValueError(f"name must be one of {exercise_names()}, got {name!r}")
+    exercise = _lookup(name)
     if not callable(fn):
         raise TypeError(f"fn must be your function (callable), got {type(fn).__name__}")
-    exercise = _REGISTRY[name]
     compare = exercise.compare or _close
     results = []
     for args in exercise.cases:
@@ -109,4 +145,4 @@ def check(name: str, fn: Callable) -> None:
     if passed == total:
         print(f"All {total} cases pass.")
     else:
-        print(f"{passed}/{total} cases pass. Hint: {_REGISTRY[name].hint}")
+        print(f"{passed}/{total} cases pass. Hint: {_lookup(name).hint}")
