@@ -123,3 +123,130 @@ def train_test_split(items, test_fraction: float = 0.1, seed: int = 0) -> tuple[
     test = [items[i] for i in order[:n_test]]
     train = [items[i] for i in order[n_test:]]
     return train, test
+
+
+class MarkovSource:
+    """A random Markov chain over ``vocab_size`` symbols whose entropy rate is known exactly.
+
+    Real text has an unknown entropy rate; this synthetic "language" has one we can compute,
+    so an estimate or a model can be measured against the true limit. The next symbol depends
+    on the previous ``order`` symbols (a *state*); for each of the ``vocab_size ** order``
+    states, the next-symbol distribution is drawn once from a symmetric Dirichlet
+    distribution with parameter ``concentration``: small values (0.1) make each state nearly
+    deterministic (low entropy), large ones (100) nearly uniform (close to
+    ``log2 vocab_size`` bits).
+
+    The *entropy rate* is the average uncertainty of the next symbol, weighted by how often
+    each state occurs in the long run (the stationary distribution ``pi``):
+
+        H = sum_s pi(s) * H(P(. | s))        bits per symbol
+
+    Args:
+        order: how many previous symbols the next one depends on, 0..8 (0 = i.i.d.).
+        vocab_size: number of symbols, >= 2; ``vocab_size ** order`` must be <= 1024.
+        seed: seed of the ``np.random.default_rng`` that draws the transition table.
+        concentration: the Dirichlet parameter, in [0.01, 1000].
+
+    Attributes:
+        transitions: array of shape (vocab_size ** order, vocab_size); row ``s`` is
+            ``P(next symbol | state s)``. A state is the base-``vocab_size`` number whose
+            digits are the last ``order`` symbols, most recent last.
+        symbols: names for the symbols (letters up to 26 symbols, else ``"s0"``, ``"s1"``...).
+
+    >>> source = MarkovSource(order=1, vocab_size=2, seed=0, concentration=1.0)
+    >>> source.transitions.shape
+    (2, 2)
+    >>> x = source.sample(10, np.random.default_rng(0))
+    >>> x.shape, x.dtype.kind
+    ((10,), 'i')
+    >>> 0 < source.entropy_rate() < 1
+    True
+    """
+
+    MAX_STATES = 1024
+
+    def __init__(self, order: int = 1, vocab_size: int = 8, seed: int = 0,
+                 concentration: float = 1.0):
+        self.order = check_int("order", order, minimum=0, maximum=8)
+        self.vocab_size = check_int("vocab_size", vocab_size, minimum=2)
+        self.seed = check_int("seed", seed, minimum=0)
+        self.concentration = check_float("concentration", concentration, minimum=0.01,
+                                         maximum=1000)
+        self.n_states = self.vocab_size**self.order
+        if self.n_states > self.MAX_STATES:
+            raise ValueError(
+                f"vocab_size ** order must be <= {self.MAX_STATES} (the exact entropy rate "
+                f"solves an n_states x n_states system), got {self.vocab_size}**{self.order} "
+                f"= {self.n_states}"
+            )
+        rng = np.random.default_rng(self.seed)
+        alpha = np.full(self.vocab_size, self.concentration)
+        self.transitions = rng.dirichlet(alpha, size=self.n_states)  # (S, V)
+        self.symbols = (
+            tuple("abcdefghijklmnopqrstuvwxyz"[: self.vocab_size]) if self.vocab_size <= 26
+            else tuple(f"s{i}" for i in range(self.vocab_size))
+        )
+        self._stationary: np.ndarray | None = None
+
+    def __repr__(self) -> str:
+        return (f"MarkovSource(order={self.order}, vocab_size={self.vocab_size}, "
+                f"seed={self.seed}, concentration={self.concentration:g})")
+
+    def _next_states(self) -> np.ndarray:
+        """Shape (S, V): the state reached from state s by emitting symbol y."""
+        states = np.arange(self.n_states)[:, None]  # (S, 1)
+        return (states * self.vocab_size + np.arange(self.vocab_size)) % self.n_states  # (S, V)
+
+    def stationary(self) -> np.ndarray:
+        """The stationary distribution over states, shape (S,): solves ``pi T = pi``, sum 1.
+
+        Exact up to floating point: one dense linear solve (no simulation).
+        """
+        if self._stationary is None:
+            S = self.n_states
+            if S == 1:
+                self._stationary = np.ones(1)
+            else:
+                T = np.zeros((S, S))  # (S, S) state-to-state transition matrix
+                rows = np.repeat(np.arange(S), self.vocab_size)  # (S * V,)
+                np.add.at(T, (rows, self._next_states().ravel()), self.transitions.ravel())
+                A = T.T - np.eye(S)  # (S, S): (T^T - I) pi = 0 ...
+                A[-1] = 1.0  # ... with one equation replaced by sum(pi) = 1
+                b = np.zeros(S)
+                b[-1] = 1.0
+                pi = np.clip(np.linalg.solve(A, b), 0.0, None)
+                self._stationary = pi / pi.sum()
+        return self._stationary.copy()
+
+    def entropy_rate(self) -> float:
+        """The exact entropy rate in bits per symbol: ``sum_s pi(s) H(P(. | s))``."""
+        P = self.transitions
+        with np.errstate(divide="ignore"):
+            logs = np.where(P > 0, np.log2(np.where(P > 0, P, 1.0)), 0.0)  # (S, V), 0 log 0 = 0
+        row_entropy = -np.sum(P * logs, axis=1)  # (S,) bits
+        return float(self.stationary() @ row_entropy)
+
+    def sample(self, n_tokens: int, rng: np.random.Generator) -> np.ndarray:
+        """Draw ``n_tokens`` consecutive symbols (ints in [0, vocab_size)), shape (n_tokens,).
+
+        The first state is drawn from the stationary distribution, so the sample is
+        stationary from its first symbol. ``rng`` is a ``np.random.default_rng(seed)``.
+        """
+        from bisect import bisect_right
+
+        n_tokens = check_int("n_tokens", n_tokens, minimum=1)
+        if not isinstance(rng, np.random.Generator):
+            raise TypeError(f"rng must be a numpy Generator, e.g. np.random.default_rng(0); "
+                            f"got {type(rng).__name__}")
+        V, S = self.vocab_size, self.n_states
+        state = int(rng.choice(S, p=self.stationary()))
+        start = [(state // V**(self.order - 1 - i)) % V for i in range(self.order)]
+        cumulative = np.cumsum(self.transitions, axis=1)  # (S, V)
+        cumulative[:, -1] = 1.0  # u < 1 always lands on a symbol despite rounding
+        table = cumulative.tolist()
+        out = start[:n_tokens]
+        for u in rng.random(n_tokens - len(out)).tolist():
+            y = bisect_right(table[state], u)
+            out.append(y)
+            state = (state * V + y) % S
+        return np.array(out, dtype=np.int64)
