@@ -1,0 +1,171 @@
+"""Figures for notebook 07 (training by gradient descent).
+
+Pure functions: they take data, fits or training histories and return a Figure.
+:func:`learning_rate_figure` is the render function of the learning-rate panel.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib.ticker import ScalarFormatter
+
+from lmcore._checks import check_float, check_int
+from lmcore.plotting import CMAP, PALETTE, new_figure
+from lmcore.training import (
+    DivergenceError,
+    History,
+    critical_learning_rate,
+    fit_line_gd,
+    least_squares,
+    line_loss,
+)
+
+#: The window of the loss-surface plot: (slope range, intercept range).
+SURFACE_WINDOW = ((-1.0, 7.0), (-1.0, 9.0))
+
+
+def line_fit_figure(x, y, lines: dict):
+    """Scatter of the data with one straight line per entry of ``lines``.
+
+    Args:
+        x, y: the data, shapes (N,).
+        lines: ``{label: (slope, intercept)}``, drawn in the order given.
+    """
+    x, y = np.ravel(np.asarray(x, dtype=float)), np.ravel(np.asarray(y, dtype=float))
+    if x.shape != y.shape or x.size == 0:
+        raise ValueError(f"x and y must be non-empty and of the same length, got {x.size} and {y.size}")
+    if not isinstance(lines, dict) or not lines:
+        raise ValueError("lines must be a non-empty dict {label: (slope, intercept)}")
+    fig, ax = new_figure("Straight lines fitted to the slide's data", "x (arbitrary units)",
+                         "y (arbitrary units)")
+    ax.scatter(x, y, s=14, color=PALETTE["sky"], alpha=0.8, label="data")
+    grid = np.array([x.min(), x.max()])
+    styles = ["-", "--", ":", "-."]
+    colors = [PALETTE["vermillion"], PALETTE["black"], PALETTE["green"], PALETTE["purple"]]
+    for i, (label, (slope, intercept)) in enumerate(lines.items()):
+        ax.plot(grid, slope * grid + intercept, styles[i % 4], color=colors[i % 4], lw=2,
+                label=f"{label}: y = {slope:.3f} x + {intercept:.3f}")
+    ax.legend(loc="upper left", fontsize=9)
+    return fig
+
+
+def _regime(lr: float, critical: float, fit, best) -> str:
+    """"diverges" above the critical rate; "good" if within 1% of the way to the minimum."""
+    if fit is None or lr >= critical:
+        return "diverges"
+    remaining = np.hypot(*(fit.path[-1] - best)) / max(np.hypot(*(fit.path[0] - best)), 1e-12)
+    return "good" if remaining < 0.01 else "too small"
+
+
+def learning_rate_figure(x, y, lr: float = 0.5, epochs: int = 50):
+    """Gradient descent on the line fit at learning rate ``lr``: loss curve and path.
+
+    Left: how far the loss (half mean squared error) is above its least-squares minimum
+    after each epoch, on a log scale (a straight falling line is steady convergence).
+    Right: the loss surface over (slope, intercept), the path of the parameters from (0, 0),
+    and the minimum (a star). The title says whether this ``lr`` is too small (not within 1%
+    of the way after ``epochs``), good, or diverges (above ``2 / lambda_max``).
+    """
+    lr = check_float("lr", lr, minimum=0, min_inclusive=False)
+    epochs = check_int("epochs", epochs, minimum=1)
+    critical = critical_learning_rate(x)
+    try:
+        fit = fit_line_gd(x, y, lr=lr, epochs=epochs)
+    except DivergenceError:  # overflowed: nothing finite to draw
+        fit = None
+    best = least_squares(x, y)
+    best_loss = line_loss(x, y, *best)
+    regime = _regime(lr, critical, fit, np.array(best))
+    fig, (ax_loss, ax_surf) = new_figure(
+        f"Learning rate {lr:.3g}: {regime} (gradient descent is stable below {critical:.3g})",
+        "epoch", "loss above the minimum (log scale)", figsize=(10.0, 4.0), ncols=2)
+    if fit is not None:
+        excess = np.maximum(fit.losses - best_loss, 1e-16)  # (epochs + 1,)
+        ax_loss.plot(np.arange(epochs + 1), excess, color=PALETTE["vermillion"], lw=2)
+    else:
+        ax_loss.text(0.5, 0.5, "the loss overflowed", transform=ax_loss.transAxes, ha="center")
+    ax_loss.set_yscale("log")
+    ax_loss.set_title(f"{epochs} epochs of gradient descent", fontsize=10)
+
+    (m_lo, m_hi), (b_lo, b_hi) = SURFACE_WINDOW
+    slopes, intercepts = np.meshgrid(np.linspace(m_lo, m_hi, 50), np.linspace(b_lo, b_hi, 50))
+    surface = line_loss(x, y, slopes, intercepts)  # (50, 50)
+    levels = best_loss + (surface.max() - best_loss) * np.linspace(0, 1, 14) ** 2
+    ax_surf.contourf(slopes, intercepts, surface, levels=levels, cmap=CMAP, alpha=0.85)
+    ax_surf.contour(slopes, intercepts, surface, levels=levels[1:], colors="white",
+                    linewidths=0.5)
+    if fit is not None:
+        ax_surf.plot(fit.path[:, 0], fit.path[:, 1], "-o", color=PALETTE["vermillion"], ms=3,
+                     lw=1.2, label="path from (0, 0)")
+    ax_surf.plot(*best, "*", color=PALETTE["yellow"], mec="black", ms=14, label="least squares")
+    ax_surf.set_xlim(m_lo, m_hi)
+    ax_surf.set_ylim(b_lo, b_hi)
+    ax_surf.set_xlabel("slope")
+    ax_surf.set_ylabel("intercept")
+    ax_surf.set_title("path on the loss surface", fontsize=10)
+    ax_surf.legend(loc="upper right", fontsize=9)
+    return fig
+
+
+def training_curves_figure(panels: dict, references: dict | None = None):
+    """Held-out perplexity against the training step, one panel per entry of ``panels``.
+
+    Args:
+        panels: ``{panel title: {curve label: History}}`` (histories with held-out losses in
+            nats per token; perplexity = exp(loss)).
+        references: optional ``{panel title: {label: perplexity}}`` drawn as dashed lines
+            (for example the count-based models).
+    """
+    if not isinstance(panels, dict) or not panels:
+        raise ValueError("panels must be a non-empty dict {title: {label: History}}")
+    references = references or {}
+    fig, axes = new_figure("Held-out perplexity during training", "training step",
+                           "held-out perplexity (log scale)", figsize=(10.0, 4.0),
+                           ncols=len(panels))
+    axes = [axes] if len(panels) == 1 else axes
+    colors = [PALETTE["vermillion"], PALETTE["blue"], PALETTE["green"], PALETTE["purple"]]
+    for ax, (title, curves) in zip(axes, panels.items()):
+        for i, (label, history) in enumerate(curves.items()):
+            if not isinstance(history, History) or not history.held_out_loss:
+                raise ValueError(f"panels[{title!r}][{label!r}] must be a History with held-out losses")
+            ax.plot(history.steps, np.exp(history.held_out_loss), color=colors[i % 4], lw=2,
+                    label=label)
+        for j, (label, ppl) in enumerate(references.get(title, {}).items()):
+            if not math.isfinite(ppl):
+                raise ValueError(f"references[{title!r}][{label!r}] must be a finite perplexity")
+            ax.axhline(ppl, ls=["--", ":", "-."][j % 3], color=PALETTE["black"], lw=1,
+                       label=f"{label}: {ppl:.1f}")
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(ScalarFormatter())  # 30, 100 rather than 3 x 10^1
+        ax.yaxis.set_minor_formatter(ScalarFormatter())
+        ax.set_title(title, fontsize=10)
+        ax.legend(loc="upper right", fontsize=9)
+    return fig
+
+
+def probability_agreement_figure(p_counts, p_neural, label_counts: str, label_neural: str):
+    """Each (context, next word) probability of two models against each other, log-log.
+
+    Points on the diagonal mean the two models give the same probability.
+
+    Args:
+        p_counts, p_neural: arrays of the same shape (e.g. (V + 1, V) bigram tables).
+    """
+    a, b = np.ravel(np.asarray(p_counts, dtype=float)), np.ravel(np.asarray(p_neural, dtype=float))
+    if a.shape != b.shape or a.size == 0:
+        raise ValueError(f"p_counts and p_neural must have the same shape, got {np.shape(p_counts)} "
+                         f"and {np.shape(p_neural)}")
+    if np.any(a <= 0) or np.any(b <= 0):
+        raise ValueError("p_counts and p_neural must be positive (smoothed) probabilities")
+    fig, ax = new_figure("Every bigram probability: trained softmax against counts",
+                         f"{label_counts} probability (log scale)",
+                         f"{label_neural} probability (log scale)", figsize=(5.5, 5.0))
+    ax.scatter(a, b, s=3, alpha=0.3, color=PALETTE["blue"], rasterized=True)
+    lo, hi = min(a.min(), b.min()), 1.0
+    ax.plot([lo, hi], [lo, hi], "--", color=PALETTE["black"], lw=1, label="equal")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.legend(loc="upper left")
+    return fig
