@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lmcore._checks import check_int, check_rng
+from lmcore._checks import check_int, check_rng, check_sentences
 
 #: Kaplan et al. (2020), arXiv:2001.08361, eqs. 1.1 and 1.2 (loss in nats per token).
 KAPLAN_2020 = {"N_c": 8.8e13, "alpha_N": 0.076, "D_c": 5.4e13, "alpha_D": 0.095}
@@ -193,12 +193,249 @@ def learning_curve(model_factory, corpus, sizes, rng: np.random.Generator) -> np
     total = sum(len(s) for s in train)
     if sizes[-1] > total:
         raise ValueError(f"sizes must not exceed the {total} training tokens, got {sizes[-1]}")
-    order = [train[i] for i in rng.permutation(len(train))]
-    lengths = np.cumsum([len(s) for s in order])
     out = []
-    for size in sizes:
-        # the shortest prefix of whole sentences holding at least `size` tokens
-        k = int(np.searchsorted(lengths, size)) + 1
-        model = model_factory().fit(order[:k])
+    for prefix in _prefixes(train, sizes, rng):
+        model = model_factory().fit(prefix)
         out.append(model.cross_entropy(test))
     return np.array(out, dtype=float)
+
+
+def _prefixes(train, sizes, rng):
+    """The training sets of :func:`learning_curve` (already validated arguments)."""
+    order = [train[i] for i in rng.permutation(len(train))]
+    lengths = np.cumsum([len(s) for s in order])
+    # for each size, the shortest prefix of whole sentences holding at least `size` tokens
+    return [order[: int(np.searchsorted(lengths, size)) + 1] for size in sizes]
+
+
+def training_prefixes(train, sizes, rng: np.random.Generator) -> list[list[list[str]]]:
+    """The training sets :func:`learning_curve` fits on, for the same ``train``, ``sizes`` and seed.
+
+    The sentences are shuffled once by ``rng``; for each size the shortest prefix of whole
+    sentences holding at least ``size`` tokens is taken. Use it to inspect what each model
+    of a learning curve saw (its vocabulary, say). Returns a list of ``len(sizes)`` lists of
+    sentences, each containing the previous one.
+
+    >>> p = training_prefixes([["a", "b"], ["c"], ["d", "e"]], [1, 5], np.random.default_rng(0))
+    >>> [sum(map(len, x)) for x in p]
+    [2, 5]
+    """
+    rng = check_rng("rng", rng)
+    train = check_sentences("train", train)
+    sizes = [check_int("sizes[]", s, minimum=1) for s in sizes]
+    total = sum(len(s) for s in train)
+    if not sizes or sizes != sorted(sizes) or sizes[-1] > total:
+        raise ValueError(f"sizes must be a non-empty increasing list of at most {total} tokens, got {sizes}")
+    return _prefixes(train, sizes, rng)
+
+
+# ---------------------------------------------------------------------------- the floor
+# What "irreducible loss" means when the language is known: for a MarkovSource the best any
+# model can do is its entropy rate, and a model that reads only k previous symbols can do no
+# better than the conditional entropy H(X_t | X_{t-k} .. X_{t-1}).
+
+
+def _check_source(source):
+    from lmcore.corpus import MarkovSource
+
+    if not isinstance(source, MarkovSource):
+        raise TypeError(f"source must be a lmcore.corpus.MarkovSource, got {type(source).__name__}")
+    return source
+
+
+def _entropy_bits(p: np.ndarray) -> float:
+    p = p[p > 0]
+    return float(-(p * np.log2(p)).sum())
+
+
+def conditional_entropy(source, context_length: int) -> float:
+    """Exact ``H(X_t | X_{t-k}, ..., X_{t-1})`` of a stationary MarkovSource, in bits per symbol.
+
+    The best cross-entropy a model that sees only the last ``k = context_length`` symbols can
+    reach, with unlimited data: an n-gram model has ``k = n - 1``. It falls as ``k`` grows and
+    equals the entropy rate from ``k = source.order`` on (the source forgets everything older).
+
+    Computed from the stationary distribution ``pi`` over states: the joint probability of
+    (last k symbols, next symbol) is ``sum pi(s) P(next | s)`` over the states ``s`` that end
+    in those k symbols, and ``H(next | context) = H(context, next) - H(context)``.
+
+    >>> from lmcore.corpus import MarkovSource
+    >>> src = MarkovSource(order=2, vocab_size=3, seed=0)
+    >>> h = [conditional_entropy(src, k) for k in range(4)]
+    >>> h[0] >= h[1] >= h[2] == h[3], bool(np.isclose(h[2], src.entropy_rate()))
+    (True, True)
+    """
+    source = _check_source(source)
+    k = min(check_int("context_length", context_length, minimum=0), source.order)
+    V, S = source.vocab_size, source.n_states
+    joint_states = source.stationary()[:, None] * source.transitions  # (S, V): P(state, next)
+    last_k = np.arange(S) % V**k  # (S,) the last k symbols of each state, as a number
+    joint = np.zeros((V**k, V))
+    np.add.at(joint, last_k, joint_states)  # (V**k, V): P(last k symbols, next)
+    return _entropy_bits(joint.ravel()) - _entropy_bits(joint.sum(axis=1))
+
+
+def source_cross_entropy(source, symbols) -> float:
+    """What the true source scores on a sample: mean ``-log2 P(x_t | previous order symbols)``.
+
+    Averaged over the symbols from position ``source.order`` on (the first ones have no full
+    context). On a long sample it is close to the entropy rate; on a finite test sample it is
+    the exact score a perfect model would get there, the fair target for a fitted ``E``.
+
+    Args:
+        source: a ``MarkovSource``.
+        symbols: int array of shape (T,) with values in ``[0, vocab_size)``, or a list of
+            symbol names (``source.symbols``), with T > order.
+
+    Returns: bits per symbol.
+
+    >>> from lmcore.corpus import MarkovSource
+    >>> src = MarkovSource(order=0, vocab_size=2, seed=0)
+    >>> p = src.transitions[0]
+    >>> bool(np.isclose(source_cross_entropy(src, [0, 1]), -np.log2(p).mean()))
+    True
+    """
+    source = _check_source(source)
+    if len(symbols) and isinstance(symbols[0], str):  # symbol names, e.g. a sentence of markov_sentences
+        names = {name: i for i, name in enumerate(source.symbols)}
+        unknown = sorted(set(symbols) - set(names))
+        if unknown:
+            raise ValueError(f"symbols holds names that are not symbols of the source: {unknown[:5]}")
+        symbols = [names[s] for s in symbols]
+    x = np.asarray(symbols)
+    if x.ndim != 1 or x.size <= source.order or not np.issubdtype(x.dtype, np.integer):
+        raise ValueError(f"symbols must be a 1-D int array longer than order = {source.order}")
+    V, order = source.vocab_size, source.order
+    if x.min() < 0 or x.max() >= V:
+        raise ValueError(f"symbols must hold ints in [0, {V}), got {x.min()}..{x.max()}")
+    state = np.zeros(x.size - order, dtype=np.int64)  # (T - order,) state before each symbol
+    for j in range(order):  # digits oldest first: state = sum x[t - order + j] * V ** (order - 1 - j)
+        state = state * V + x[j : x.size - order + j]
+    p = source.transitions[state, x[order:]]  # (T - order,)
+    with np.errstate(divide="ignore"):
+        return float(-np.log2(p).mean())
+
+
+def markov_sentences(source, n_tokens: int, length: int, rng: np.random.Generator) -> list[list[str]]:
+    """Sample ``n_tokens`` consecutive symbols and cut them into "sentences" of ``length``.
+
+    Returns a list of token lists (symbol names like ``"a"``, ``"b"``), the format the
+    n-gram models and :func:`learning_curve` take. Long sentences keep the boundary symbols
+    ``<s>``/``</s>`` the models add rare: each costs about ``1 / length`` of a token.
+
+    >>> from lmcore.corpus import MarkovSource
+    >>> s = markov_sentences(MarkovSource(1, 3, seed=0), 10, 4, np.random.default_rng(0))
+    >>> [len(x) for x in s], set(s[0]) <= {"a", "b", "c"}
+    ([4, 4, 2], True)
+    """
+    source = _check_source(source)
+    n_tokens = check_int("n_tokens", n_tokens, minimum=1)
+    length = check_int("length", length, minimum=1)
+    names = np.array(source.symbols)
+    x = names[source.sample(n_tokens, check_rng("rng", rng))]  # (n_tokens,) symbol names
+    return [x[i : i + length].tolist() for i in range(0, n_tokens, length)]
+
+
+def characters(sentences) -> list[list[str]]:
+    """Turn word-tokenized sentences into character tokens (words joined by one space).
+
+    A character-level model has a small, closed alphabet that even a few hundred
+    characters of text cover, so its learning curve is not distorted by unseen words.
+
+    >>> characters([["the", "cat"]])
+    [['t', 'h', 'e', ' ', 'c', 'a', 't']]
+    """
+    return [list(" ".join(s)) for s in check_sentences("sentences", sentences)]
+
+
+# ---------------------------------------------------------------------------- a neural learner
+def _examples(sentences, index: dict[str, int], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``neural_lm.make_examples`` without the Python loop: contexts (N, n), targets (N,)."""
+    from lmcore.ngram import EOS, UNK
+
+    V = len(index)
+    bos, unk = V, index[UNK]
+    lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))  # (S,)
+    ids = np.fromiter((index.get(w, unk) for s in sentences for w in s), dtype=np.int64,
+                      count=int(lengths.sum()))  # (W,) every word, in order
+    block = lengths + n + 1  # (S,) n start symbols, the words, one end symbol
+    first = np.cumsum(block) - block + n  # (S,) position of each sentence's first word
+    within = np.arange(ids.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)  # (W,)
+    flat = np.full(int(block.sum()), bos, dtype=np.int64)
+    flat[np.repeat(first, lengths) + within] = ids
+    flat[first + lengths] = index[EOS]
+    targets = np.flatnonzero(flat != bos)  # (N,) positions of every word and </s>
+    contexts = flat[targets[:, None] + np.arange(-n, 0)]  # (N, n) the n ids before each
+    return contexts, flat[targets]
+
+
+class MLPModel:
+    """The MLP language model of notebook 07 behind the n-gram interface, for learning curves.
+
+    ``fit(sentences)`` trains a fresh :class:`lmcore.neural_lm.MLPLM` (Adam, minibatches of
+    ``batch_size``, learning rate decaying linearly to 0 over ``steps`` steps, output bias
+    started at the unigram frequencies) and ``cross_entropy(sentences)`` returns its held-out
+    loss in **bits** per token, on the same predictions as ``NGramModel.cross_entropy``
+    (every token and every ``</s>``).
+
+    The vocabulary is fixed when the model is made (build it from the *whole* training set),
+    so models trained on more or less data predict over the same words. ``steps`` is fixed
+    too: a small model with a fixed budget of steps sees every example many times on a small
+    training set, and not even once on a large one, where its curve is limited by compute.
+
+    >>> from lmcore.neural_lm import build_vocab
+    >>> train = [["a", "b", "a", "b"]] * 20
+    >>> m = MLPModel(build_vocab(train), context_size=1, steps=50).fit(train)
+    >>> m.cross_entropy([["a", "b"]]) < 1.0   # after 'a' comes 'b': nearly certain
+    True
+    """
+
+    def __init__(self, vocab, context_size: int = 3, embed_dim: int = 16, hidden: int = 32,
+                 weight_decay: float = 3e-4, steps: int = 200, batch_size: int = 256,
+                 lr: float = 0.03, seed: int = 0):
+        from lmcore.neural_lm import _check_vocab
+
+        self.vocab = tuple(vocab)
+        self._index = _check_vocab(self.vocab)
+        self.context_size = check_int("context_size", context_size, minimum=1)
+        self.embed_dim = check_int("embed_dim", embed_dim, minimum=1)
+        self.hidden = check_int("hidden", hidden, minimum=1)
+        self.weight_decay = weight_decay
+        self.steps = check_int("steps", steps, minimum=1)
+        self.batch_size = check_int("batch_size", batch_size, minimum=1)
+        self.lr = lr
+        self.seed = check_int("seed", seed, minimum=0)
+        self.model = None
+
+    def __repr__(self) -> str:
+        return (f"MLPModel(V={len(self.vocab)}, context_size={self.context_size}, "
+                f"embed_dim={self.embed_dim}, hidden={self.hidden}, steps={self.steps})")
+
+    def fit(self, sentences) -> MLPModel:
+        """Train a fresh MLP on ``sentences`` (list of token lists); return self."""
+        from lmcore.neural_lm import MLPLM
+        from lmcore.training import train
+
+        data = _examples(check_sentences("sentences", sentences), self._index, self.context_size)
+        self.model = MLPLM(len(self.vocab), context_size=self.context_size, embed_dim=self.embed_dim,
+                           hidden=self.hidden, weight_decay=self.weight_decay,
+                           rng=np.random.default_rng(self.seed))
+        self.model.start_from_unigram(data[1])
+        train(self.model, data, optimizer="adam", lr=self.lr, steps=self.steps,
+              batch_size=self.batch_size, rng=np.random.default_rng(self.seed + 1),
+              eval_every=self.steps, schedule="linear", progress=False)
+        return self
+
+    @property
+    def n_params(self) -> int:
+        """Number of trainable weights (after :meth:`fit`)."""
+        if self.model is None:
+            raise ValueError("this model is not fitted yet: call .fit(sentences) first")
+        return self.model.n_params
+
+    def cross_entropy(self, sentences) -> float:
+        """Held-out loss in bits per token (the network's nats divided by ln 2)."""
+        if self.model is None:
+            raise ValueError("this model is not fitted yet: call .fit(sentences) first")
+        data = _examples(check_sentences("sentences", sentences), self._index, self.context_size)
+        return self.model.loss(*data) / math.log(2)

@@ -162,6 +162,12 @@ def _wait_for_run(page, name: str) -> dict:
     raise AssertionError(f"{name}: cells did not finish within {RUN_TIMEOUT_S} s: {state}")
 
 
+def _expected_panels(path: Path) -> int:
+    """How many interactive panels the notebook displays (its cells that build a ``*_panel``)."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return sum(1 for c in cells if c["cell_type"] == "code" and "_panel(" in "".join(c["source"]))
+
+
 def _menu(page, menu: str, command: str) -> None:
     page.locator(".lm-MenuBar-itemLabel", has_text=menu).first.click()
     page.locator(f'.lm-Menu-item[data-command="{command}"]').first.click()
@@ -187,7 +193,8 @@ def test_notebook_runs_and_every_widget_responds(lab, browser, path):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        page.goto(f"{base}/lab/tree/{path.name}?token={token}")
+        # a fresh workspace per notebook, so earlier notebooks are not reopened (nor their kernels)
+        page.goto(f"{base}/lab/workspaces/{path.stem}/tree/{path.name}?reset&token={token}")
         page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
                                " && window.jupyterapp.shell.currentWidget.sessionContext", timeout=60_000)
         page.wait_for_function("""() => { const s = window.jupyterapp.shell.currentWidget.sessionContext;
@@ -203,6 +210,12 @@ def test_notebook_runs_and_every_widget_responds(lab, browser, path):
         page.screenshot(path=str(SHOTS / f"{path.stem}.png"))
 
         panels = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .widget-interact")
+        expected = _expected_panels(path)
+        deadline = time.monotonic() + WIDGET_TIMEOUT_S
+        while panels.count() < expected and time.monotonic() < deadline:
+            page.wait_for_timeout(250)  # widget views render a moment after the kernel is idle
+        assert panels.count() == expected, (
+            f"{path.name}: {panels.count()} widget panels rendered, the notebook shows {expected}")
         moved = 0
         for i in range(panels.count()):
             panel = panels.nth(i)
@@ -236,3 +249,8 @@ def test_notebook_runs_and_every_widget_responds(lab, browser, path):
             assert moved > 0, f"{path.name}: no slider or text box was found to move"
     finally:
         page.close()
+        try:  # one kernel at a time: shut this notebook's kernel down before the next
+            for kernel in _api(base, token, "/api/kernels") or []:
+                _api(base, token, f"/api/kernels/{kernel['id']}", method="DELETE")
+        except OSError:
+            pass
