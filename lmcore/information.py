@@ -90,20 +90,7 @@ def _distribution(name: str, p) -> np.ndarray:
 
 def _token_probabilities(name: str, probabilities) -> np.ndarray:
     """Probabilities a model gave to observed tokens: 1-D, non-empty, each in [0, 1]."""
-    if isinstance(probabilities, (str, bytes)):
-        raise TypeError(f"{name} must be a sequence of probabilities, got a string")
-    try:
-        p = np.asarray(probabilities, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a sequence of numbers: {exc}") from None
-    if p.ndim != 1 or p.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D sequence, got shape {p.shape}")
-    if not np.all(np.isfinite(p)):
-        raise ValueError(f"{name} must contain only finite numbers")
-    # a smoothed model's probability can exceed 1 by a rounding error, never by more
-    if np.any(p < 0) or np.any(p > 1 + 1e-9):
-        raise ValueError(f"{name} must lie in [0, 1]; got min {p.min():.4g}, max {p.max():.4g}")
-    return p
+    return check_probabilities(name, probabilities, must_sum_to_one=False)
 
 
 def entropy(p, base: float = 2) -> float:

@@ -89,7 +89,7 @@ def lab(tmp_path_factory):
                     raise RuntimeError("JupyterLab did not start:\n"
                                        + (root / "server.log").read_text()[-3000:]) from None
                 time.sleep(0.3)
-        yield base, token
+        yield base, token, served
     finally:
         try:  # kernels outlive a killed server: shut them down through the API first
             for kernel in _api(base, token, "/api/kernels") or []:
@@ -144,7 +144,7 @@ STATE_JS = """() => {
 
 DOM_ERRORS_JS = """() => Array.from(document.querySelectorAll(
     '.jp-NotebookPanel:not(.lm-mod-hidden) [data-mime-type="application/vnd.jupyter.stderr"]'))
-  .map(e => e.innerText.slice(0, 300))"""
+  .map(e => e.innerText.slice(-300))"""
 
 
 def _wait_for_run(page, name: str) -> dict:
@@ -164,8 +164,11 @@ def _wait_for_run(page, name: str) -> dict:
 
 def _expected_panels(path: Path) -> int:
     """How many interactive panels the notebook displays (its cells that build a ``*_panel``)."""
+    import re
+
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    return sum(1 for c in cells if c["cell_type"] == "code" and "_panel(" in "".join(c["source"]))
+    return sum(1 for c in cells if c["cell_type"] == "code"
+               and re.search(r"^\w*_panel\(", "".join(c["source"]), re.M))
 
 
 def _menu(page, menu: str, command: str) -> None:
@@ -174,7 +177,10 @@ def _menu(page, menu: str, command: str) -> None:
 
 
 def _output_html(page, container) -> str:
-    return container.locator(".widget-output").first.inner_html()
+    """What the learner sees below the controls: its text and its images (not the markup,
+    which is rebuilt on every update even when nothing visible changes)."""
+    return container.locator(".widget-output").first.evaluate(
+        "e => e.innerText + '|' + Array.from(e.querySelectorAll('img')).map(i => i.src).join('|')")
 
 
 def _wait_changed(page, container, before: str) -> bool:
@@ -187,70 +193,114 @@ def _wait_changed(page, container, before: str) -> bool:
     return False
 
 
+def drive(page, base: str, token: str, path: Path) -> tuple[list[str], int]:
+    """Use one notebook like a learner; return (the problems seen, how many controls were moved)."""
+    problems: list[str] = []
+    # a fresh workspace per notebook, so earlier notebooks are not reopened (nor their kernels)
+    page.goto(f"{base}/lab/workspaces/{path.stem}/tree/{path.name}?reset&token={token}")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext", timeout=60_000)
+    page.wait_for_function("""() => { const s = window.jupyterapp.shell.currentWidget.sessionContext;
+        return s.session && s.session.kernel && s.session.kernel.status === 'idle'; }""",
+                           timeout=60_000)
+    _menu(page, "Edit", "editmenu:clear-all")
+    page.wait_for_function("""() => window.jupyterapp.shell.currentWidget.content.widgets
+        .every(c => c.model.type !== 'code' || c.model.outputs.length === 0)""", timeout=10_000)
+    _menu(page, "Run", "runmenu:run-all")
+    state = _wait_for_run(page, path.name)
+    problems += state["problems"] + [f"error shown: {e}" for e in page.evaluate(DOM_ERRORS_JS)]
+    page.screenshot(path=str(SHOTS / f"{path.stem}.png"))
+
+    panels = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .widget-interact")
+    expected = _expected_panels(path)
+    deadline = time.monotonic() + WIDGET_TIMEOUT_S
+    while panels.count() < expected and time.monotonic() < deadline:
+        page.wait_for_timeout(250)  # widget views render a moment after the kernel is idle
+    if panels.count() != expected:
+        problems.append(f"{panels.count()} widget panels rendered, the notebook shows {expected}")
+    moved = 0
+    for i in range(panels.count()):
+        panel = panels.nth(i)
+        panel.scroll_into_view_if_needed()
+        handles = panel.locator(".noUi-handle[role=slider]")
+        for j in range(handles.count()):
+            handle = handles.nth(j)
+            before = _output_html(page, panel)
+            at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+            handle.focus()
+            handle.press("ArrowLeft" if at_max else "ArrowRight")
+            label = panel.locator(".widget-slider .widget-label").nth(j).inner_text()
+            if not _wait_changed(page, panel, before):
+                problems.append(f"moving slider {label!r} did not change the output below it")
+            moved += 1
+        boxes = panel.locator(".widget-text input[type=text]")
+        for j in range(boxes.count()):
+            before = _output_html(page, panel)
+            boxes.nth(j).click()
+            boxes.nth(j).press("End")
+            boxes.nth(j).type("e", delay=50)
+            if not _wait_changed(page, panel, before):
+                problems.append(f"typing in text box {j} did not change the output below it")
+            moved += 1
+        panel.screenshot(path=str(SHOTS / f"{path.stem}_panel{i}.png"))
+    state = page.evaluate(STATE_JS)
+    problems += [f"after moving widgets: {p}" for p in state["problems"]]
+    problems += [f"widget output shows an error: {e}" for e in page.evaluate(DOM_ERRORS_JS)]
+    return list(dict.fromkeys(problems)), moved
+
+
+def _shut_down_kernels(base: str, token: str) -> None:
+    try:  # one kernel at a time: shut this notebook's kernel down before the next
+        for kernel in _api(base, token, "/api/kernels") or []:
+            _api(base, token, f"/api/kernels/{kernel['id']}", method="DELETE")
+    except OSError:
+        pass
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_runs_and_every_widget_responds(lab, browser, path):
-    base, token = lab
+    base, token, _ = lab
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        # a fresh workspace per notebook, so earlier notebooks are not reopened (nor their kernels)
-        page.goto(f"{base}/lab/workspaces/{path.stem}/tree/{path.name}?reset&token={token}")
-        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                               " && window.jupyterapp.shell.currentWidget.sessionContext", timeout=60_000)
-        page.wait_for_function("""() => { const s = window.jupyterapp.shell.currentWidget.sessionContext;
-            return s.session && s.session.kernel && s.session.kernel.status === 'idle'; }""",
-                               timeout=60_000)
-        _menu(page, "Edit", "editmenu:clear-all")
-        page.wait_for_function("""() => window.jupyterapp.shell.currentWidget.content.widgets
-            .every(c => c.model.type !== 'code' || c.model.outputs.length === 0)""", timeout=10_000)
-        _menu(page, "Run", "runmenu:run-all")
-        state = _wait_for_run(page, path.name)
-        assert not state["problems"], f"{path.name}: {state['problems']}"
-        assert not page.evaluate(DOM_ERRORS_JS), f"{path.name}: {page.evaluate(DOM_ERRORS_JS)}"
-        page.screenshot(path=str(SHOTS / f"{path.stem}.png"))
-
-        panels = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .widget-interact")
-        expected = _expected_panels(path)
-        deadline = time.monotonic() + WIDGET_TIMEOUT_S
-        while panels.count() < expected and time.monotonic() < deadline:
-            page.wait_for_timeout(250)  # widget views render a moment after the kernel is idle
-        assert panels.count() == expected, (
-            f"{path.name}: {panels.count()} widget panels rendered, the notebook shows {expected}")
-        moved = 0
-        for i in range(panels.count()):
-            panel = panels.nth(i)
-            panel.scroll_into_view_if_needed()
-            handles = panel.locator(".noUi-handle[role=slider]")
-            for j in range(handles.count()):
-                handle = handles.nth(j)
-                before = _output_html(page, panel)
-                at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
-                handle.focus()
-                handle.press("ArrowLeft" if at_max else "ArrowRight")
-                label = panel.locator(".widget-slider .widget-label").nth(j).inner_text()
-                assert _wait_changed(page, panel, before), (
-                    f"{path.name}: moving slider {label!r} did not change the output below it")
-                moved += 1
-            boxes = panel.locator(".widget-text input[type=text]")
-            for j in range(boxes.count()):
-                before = _output_html(page, panel)
-                boxes.nth(j).click()
-                boxes.nth(j).press("End")
-                boxes.nth(j).type("e", delay=50)
-                assert _wait_changed(page, panel, before), (
-                    f"{path.name}: typing in text box {j} did not change the output below it")
-                moved += 1
-            panel.screenshot(path=str(SHOTS / f"{path.stem}_panel{i}.png"))
-        state = page.evaluate(STATE_JS)
-        assert not state["problems"], f"{path.name} after moving widgets: {state['problems']}"
-        errors = page.evaluate(DOM_ERRORS_JS)
-        assert not errors, f"{path.name}: widget output shows an error: {errors}"
-        if path.name[:2] != "14":
-            assert moved > 0, f"{path.name}: no slider or text box was found to move"
+        problems, moved = drive(page, base, token, path)
     finally:
         page.close()
-        try:  # one kernel at a time: shut this notebook's kernel down before the next
-            for kernel in _api(base, token, "/api/kernels") or []:
-                _api(base, token, f"/api/kernels/{kernel['id']}", method="DELETE")
-        except OSError:
-            pass
+        _shut_down_kernels(base, token)
+    assert not problems, f"{path.name}: {problems}"
+    if path.name[:2] != "14":
+        assert moved > 0, f"{path.name}: no slider or text box was found to move"
+
+
+SELF_TEST = [
+    "from lmcore.widgets import bind, int_slider",
+    "def broken(x):\n    if x > 0:\n        raise ValueError('boom after a move')\n    return f'x = {x}'",
+    "def frozen(y):\n    return 'always the same text'",
+    "def broken_panel():\n    return bind(broken, x=int_slider('x value', 0, 0, 3))",
+    "broken_panel()",
+    "def frozen_panel():\n    return bind(frozen, y=int_slider('y value', 0, 0, 3))",
+    "frozen_panel()",
+]
+
+
+def test_the_browser_test_catches_a_broken_and_a_frozen_widget(lab, browser):
+    """The checks above can fail: a callback that raises after a move, a panel that never changes."""
+    import nbformat
+
+    base, token, served = lab
+    path = served / "99_selftest_broken_widgets.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for src in SELF_TEST])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        problems, moved = drive(page, base, token, path)
+    finally:
+        page.close()
+        _shut_down_kernels(base, token)
+        path.unlink()
+    assert moved == 2
+    assert not any("panels rendered" in p for p in problems), problems
+    assert any("boom after a move" in p for p in problems), problems
+    assert any("'y value' did not change" in p for p in problems), problems
