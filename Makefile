@@ -40,8 +40,10 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt pyproject.toml | $(VENV)/bin
 setup: $(DEV_STAMP)
 
 lab: $(RUNTIME_STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --port=$(PORT) --no-browser \
-		--IdentityProvider.token=$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(24))')
+	@token=$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(24))'); \
+	echo ""; echo "  Open the course at: http://127.0.0.1:$(PORT)/lab?token=$$token"; echo ""; \
+	exec $(BIN)/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --port=$(PORT) --no-browser \
+		--IdentityProvider.token=$$token $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 test: $(DEV_STAMP)
 	$(BIN)/python -m pytest tests

@@ -8,7 +8,7 @@ the kernel, twice:
 - the panel's **pure function**: computing the numbers and building the figure or table (``show`` is
   swapped for a plain ``close``, so no PNG is encoded). Budget: a median of 100 ms or less.
 - the **whole update** a learner waits for: the same plus matplotlib rasterising the figure to the
-  PNG the browser shows (the inline backend's ``bbox_inches="tight"``, as in JupyterLab).
+  PNG the browser shows and the kernel sending it (as in JupyterLab).
 Printed text is discarded in both.
 """
 
@@ -80,7 +80,8 @@ def time_panels(path: Path, repeats: int) -> list[tuple[str, dict[str, list[floa
 
 
 def png_floor_ms(repeats: int = 10) -> float:
-    """Median time to encode a bare one-line house-style figure as the inline backend does."""
+    """Median time to encode a bare one-line house-style figure as our notebooks do (PNG, the
+    figure's own constrained layout, no second tight-bbox pass: see lmcore.plotting)."""
     import io
     import time
 
@@ -94,7 +95,7 @@ def png_floor_ms(repeats: int = 10) -> float:
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        fig.savefig(io.BytesIO(), format="png", bbox_inches="tight")
+        fig.savefig(io.BytesIO(), format="png")
         times.append(time.perf_counter() - start)
     close(fig)
     return _percentile(times, 0.5) * 1e3
@@ -130,6 +131,7 @@ def main(quick: bool = False) -> str:
         f"For scale: encoding a bare one-line figure in the house style to PNG takes "
         f"{png_floor_ms():.0f} ms on this machine, a floor under every figure panel's whole update. "
         "Figure panels with several axes, heat maps or many labels spend most of their update in that "
-        "rasterisation, not in lmcore; every slider updates on release (`continuous_update=False`), so "
-        "a learner waits once per move, not once per pixel dragged.",
+        "rasterisation (matplotlib draws a constrained-layout figure twice: once to measure, once to "
+        "paint), not in lmcore. Every slider updates on release (`continuous_update=False`), so a "
+        "learner waits once per move, not once per pixel dragged.",
     ])
