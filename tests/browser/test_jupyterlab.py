@@ -30,7 +30,9 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SHOTS = ROOT / "build" / "browser"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+#: Debian's chromium here; elsewhere any Chromium-family browser on the PATH, or $CHROMIUM.
+CHROMIUM = next((shutil.which(c) for c in (os.environ.get("CHROMIUM", ""), "chromium", "chromium-browser",
+                                           "google-chrome") if c and shutil.which(c)), "/usr/bin/chromium")
 RUN_TIMEOUT_S = 120
 WIDGET_TIMEOUT_S = 30
 
