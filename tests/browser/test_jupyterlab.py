@@ -259,16 +259,21 @@ def _shut_down_kernels(base: str, token: str) -> None:
         pass
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs_and_every_widget_responds(lab, browser, path):
-    base, token, _ = lab
+def drive_in_new_page(browser, base: str, token: str, path: Path) -> tuple[list[str], int]:
+    """:func:`drive` in a fresh browser page; the page and every kernel are closed afterwards."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        problems, moved = drive(page, base, token, path)
+        return drive(page, base, token, path)
     finally:
         page.close()
         _shut_down_kernels(base, token)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_runs_and_every_widget_responds(lab, browser, path):
+    base, token, _ = lab
+    problems, moved = drive_in_new_page(browser, base, token, path)
     assert not problems, f"{path.name}: {problems}"
     if path.name[:2] != "14":
         assert moved > 0, f"{path.name}: no slider or text box was found to move"
@@ -294,13 +299,9 @@ def test_the_browser_test_catches_a_broken_and_a_frozen_widget(lab, browser):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for src in SELF_TEST])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, path)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        problems, moved = drive(page, base, token, path)
+        problems, moved = drive_in_new_page(browser, base, token, path)
     finally:
-        page.close()
-        _shut_down_kernels(base, token)
         path.unlink()
     assert moved == 2
     assert not any("panels rendered" in p for p in problems), problems
