@@ -39,7 +39,7 @@ REQUIRED_WIDGETS: dict[str, list[tuple[str, str]]] = {
 }
 
 #: The arc every notebook follows (DESIGN.md): these section headings, in this order.
-ARC = ["## The idea", "## The code", "## The slide's example", "## Measured on real text",
+ARC = ["## The idea", "## The code", "## The slide's example", "## Measured on the course's texts",
        "## Try it", "## Pitfalls", "## Exercises"]
 #: Notebook 14 is a reading list, not a lesson: it has its own headings.
 ARC_EXEMPT = {"14"}
