@@ -125,6 +125,54 @@ def train_test_split(items, test_fraction: float = 0.1, seed: int = 0) -> tuple[
     return train, test
 
 
+STORY_SEPARATOR = "* * *"
+
+
+def stories(text: str) -> list[str]:
+    """Cut ``text`` into its stories at the separator lines ``* * *``; empty pieces dropped.
+
+    >>> stories("Once.\\n* * *\\nTwice.\\n")
+    ['Once.', 'Twice.']
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    pieces = re.split(r"^\s*\* \* \*\s*$", text, flags=re.MULTILINE)
+    return [p.strip() for p in pieces if p.strip()]
+
+
+def split_stories(text: str, dev_fraction: float = 0.1, test_fraction: float = 0.1,
+                  seed: int = 0) -> tuple[str, str, str]:
+    """Split ``text`` into ``(train, dev, test)`` texts made of whole stories.
+
+    Held-out text must be held out by story: sentences of one story share characters and
+    phrases, so splitting sentences would leak them into the test set. The stories are
+    shuffled with ``np.random.default_rng(seed)``; dev and test get
+    ``max(1, round(n * fraction))`` stories each and training keeps the rest. Tune on
+    ``dev``; score ``test`` once. Each part is its stories joined by separator lines.
+
+    >>> train, dev, test = split_stories("A.\\n* * *\\nB.\\n* * *\\nC.\\n* * *\\nD.", 0.25, 0.25)
+    >>> sorted(stories(train) + stories(dev) + stories(test))
+    ['A.', 'B.', 'C.', 'D.']
+    """
+    parts = stories(text)
+    dev_fraction = check_float("dev_fraction", dev_fraction, minimum=0, maximum=1,
+                               min_inclusive=False, max_inclusive=False)
+    test_fraction = check_float("test_fraction", test_fraction, minimum=0, maximum=1,
+                                min_inclusive=False, max_inclusive=False)
+    seed = check_int("seed", seed, minimum=0)
+    n = len(parts)
+    n_dev, n_test = max(1, round(n * dev_fraction)), max(1, round(n * test_fraction))
+    if n - n_dev - n_test < 1:
+        raise ValueError(f"text has {n} stories: too few to hold out {n_dev} for dev and "
+                         f"{n_test} for test and keep one for training")
+    order = np.random.default_rng(seed).permutation(n)
+    join = f"\n{STORY_SEPARATOR}\n".join
+    dev = join(parts[i] for i in sorted(order[:n_dev]))
+    test = join(parts[i] for i in sorted(order[n_dev:n_dev + n_test]))
+    train = join(parts[i] for i in sorted(order[n_dev + n_test:]))
+    return train, dev, test
+
+
 class MarkovSource:
     """A random Markov chain over ``vocab_size`` symbols whose entropy rate is known exactly.
 

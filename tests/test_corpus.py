@@ -120,3 +120,26 @@ class TestTrainTestSplit:
     def test_bad_input(self, kwargs, exc, name):
         with pytest.raises(exc, match=name):
             corpus.train_test_split(**kwargs)
+
+
+def test_split_stories_holds_out_whole_stories():
+    text = corpus.load_stories()
+    all_stories = corpus.stories(text)
+    # independent count of the separators: 46 stories need 45 separator lines
+    assert len(all_stories) == sum(line.strip() == "* * *" for line in text.splitlines()) + 1
+    train, dev, test = corpus.split_stories(text, seed=0)
+    parts = [corpus.stories(p) for p in (train, dev, test)]
+    assert [len(p) for p in parts] == [36, 5, 5]
+    assert sorted(s for p in parts for s in p) == sorted(all_stories)
+    # no sentence of a held-out story is a sentence of a training story's text by position
+    train_set = set(parts[0])
+    assert not (train_set & set(parts[1])) and not (train_set & set(parts[2]))
+    assert corpus.split_stories(text, seed=0) == (train, dev, test)
+    assert corpus.split_stories(text, seed=1) != (train, dev, test)
+
+
+def test_split_stories_refuses_too_few_stories():
+    with pytest.raises(ValueError, match="stories"):
+        corpus.split_stories("A.\n* * *\nB.", 0.3, 0.3)
+    with pytest.raises(ValueError, match="dev_fraction"):
+        corpus.split_stories("A.\n* * *\nB.\n* * *\nC.", 1.5, 0.1)
