@@ -5,10 +5,12 @@ from lmcore.ngram import conditional_probabilities, ngram_counts
 
 _TEXT = "the cat sat on the mat".split()
 _LONGER = "the dog chased the cat and the cat chased the bird".split()
+_PETS = "my dog and my cat and my owl".split()  # a three-way tie, first met not alphabetical
 _TABLES = {  # count tables the cases use, with the label a learner sees
     "slide bigrams": ngram_counts(_TEXT, 2),
     "dog-and-cat bigrams": ngram_counts(_LONGER, 2),
     "dog-and-cat trigrams": ngram_counts(_LONGER, 3),
+    "dog-cat-owl bigrams": ngram_counts(_PETS, 2),
 }
 
 
@@ -40,10 +42,11 @@ register(
         (_TABLES["dog-and-cat bigrams"], "the", "cat"),
         (_TABLES["dog-and-cat bigrams"], "cat", "chased"),
         (_TABLES["dog-and-cat bigrams"], "the", "mat"),
+        (_TABLES["dog-and-cat bigrams"], "bird", "the"),
         (_TABLES["dog-and-cat trigrams"], "the cat", "and"),
     ],
     hint="divide the count of (context, word) by the total count of the context; "
-    "a word never seen after the context has probability 0.0",
+    "a word never seen after the context, or a context never seen, has probability 0.0",
     describe=lambda args: f"<{_label(args[0])}>, {args[1]!r}, {args[2]!r}",
 )
 register(
@@ -54,7 +57,9 @@ register(
         (_TABLES["dog-and-cat bigrams"], "the"),
         (_TABLES["dog-and-cat bigrams"], "chased"),
         (_TABLES["dog-and-cat trigrams"], "the cat"),
+        (_TABLES["dog-cat-owl bigrams"], "my"),
     ],
-    hint="take the word with the highest count; break ties by alphabetical order",
+    hint="take the word with the highest count; break ties by alphabetical order (not by the "
+    "order the words were met in): min over (-count, word)",
     describe=lambda args: f"<{_label(args[0])}>, {args[1]!r}",
 )

@@ -54,9 +54,10 @@ register(
     "causal_mask",
     lambda T: causal_mask(T),
     cases=[(1,), (2,), (4,), (6,)],
-    hint="entry [i, j] is True when key position j is not after query position i (j <= i): "
-    "a lower triangle, diagonal included (np.tril)",
-    compare=lambda expected, got: np.shape(got) == expected.shape
+    hint="a boolean array (dtype=bool, as lmcore's masks are): entry [i, j] is True when key "
+    "position j is not after query position i (j <= i), a lower triangle, diagonal included "
+    "(np.tril of np.ones((T, T), dtype=bool))",
+    compare=lambda expected, got: np.asarray(got).dtype == bool and np.shape(got) == expected.shape
     and bool(np.array_equal(np.asarray(got), expected)),
     describe=lambda args: f"T={args[0]}",
 )

@@ -25,10 +25,13 @@ register(
         ([[1, 2], [3, 1, 2], [3, 1]],),
         ([[5, 5, 5, 5]],),
         ([[9, 8], [1, 2]],),
+        ([[1, 1, 1, 5, 6, 5, 6]],),
+        ([[5, 2], [3, 5, 2], [3, 5, 2], [3]],),
         ([_CAT],),
     ],
-    hint="count every adjacent pair (a, b) = (seq[i], seq[i + 1]) in every sequence; overlapping "
-    "pairs count too; among the most frequent, return the smallest pair (min of the tuples)",
+    hint="count every adjacent pair (a, b) = (seq[i], seq[i + 1]) inside each sequence (never "
+    "across two); overlapping pairs count too ([1, 1, 1] holds (1, 1) twice); among the most "
+    "frequent, return the smallest pair (min of the tuples)",
 )
 register(
     "merge_pair",

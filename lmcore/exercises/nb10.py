@@ -38,6 +38,13 @@ TIED = ToyModel("tied_model", {
     "c": {"x": 1.0},
     "y": {"x": 1.0},
 })
+#: Ending is the most probable continuation after "hi": greedy must stop there.
+STOPPING = ToyModel("stop_model", {
+    "<s>": {"hi": 0.6, "</s>": 0.4},
+    "hi": {"</s>": 0.5, "there": 0.3, "hi": 0.2},
+    "there": {"</s>": 1.0},
+    "</s>": {"</s>": 1.0},
+})
 
 
 def _sequence_log_prob(log_prob_fn, start, tokens):
@@ -81,11 +88,12 @@ register(
         (SLIDE, ("<s>",), 4, "</s>"),
         (SLIDE, ("<s>",), 2, "</s>"),
         (SLIDE, ("<s>", "the", "cat"), 5, "</s>"),
+        (STOPPING, ("<s>",), 5, "</s>"),
         (TIED, ("x",), 3, None),
     ],
     hint="at every step take the token with the highest log-probability (ties: the "
     "alphabetically first, min over (-log_prob, token)); stop after max_steps tokens or "
-    "right after eos; return only the added tokens",
+    "right after eos (eos included); return only the added tokens",
 )
 register(
     "beam_step",

@@ -32,11 +32,13 @@ register(
         ([["the", "cat", "ran"]], [["the", "cat", "sat"]], 2),
         ([["the", "cat", "sat"], ["the", "cat", "sat"]], [["a", "cat", "sat"]], 2),
         ([["x", "y"], ["a", "b", "c"]], [["a", "b", "c"]], 3),
+        ([["a", "b", "a", "b", "c"]], [["a", "b"]], 2),
         ([["a", "b"]], [["a", "b"]], 1),
     ],
     hint="collect every n-gram (a tuple of n neighbouring words, inside one sentence) of the "
     "training sentences in a set; then count, over every n-gram occurrence of the generated "
-    "sentences, the share that is not in the set; sentences shorter than n have none",
+    "sentences, the share that is not in the set (an n-gram met twice counts twice); sentences "
+    "shorter than n have none",
 )
 register(
     "tokens_to_reach",

@@ -147,6 +147,8 @@ def heads_figure(tokens, x, projections, num_heads: int, causal: bool = True):
     # A fixed layout in inches (much faster to draw than a constrained layout of 8 axes).
     side, gap, left, right, top, bottom, head_title = 2.0, 0.2, 0.9, 1.0, 0.5, 0.85, 0.3
     width = left + cols * side + (cols - 1) * gap + right
+    if width < 5.0:  # one head: widen the margins so that the title fits
+        left, right, width = left + (5.0 - width) / 2, right + (5.0 - width) / 2, 5.0
     height = top + rows * (side + head_title) + bottom
     with plt.style.context(STYLE):
         fig = plt.figure(figsize=(width, height))
@@ -196,5 +198,5 @@ def positions_figure(pe, columns=(0, 8, 16, 32)):
                    label=f"column {c} ({kind})")
     right.set_xlabel("position t")
     right.set_ylabel("value of the encoding")
-    right.legend(loc="lower left", fontsize=8)
+    right.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)  # beside the curves
     return fig

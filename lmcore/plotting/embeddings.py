@@ -56,7 +56,9 @@ def cosine_histograms_figure(cosines_by_dim: dict):
             ax.axvline(x, color=PALETTE["vermillion"], ls="--", lw=1.2, label=label)
         ax.set_title(f"d = {d}  (1/sqrt(d) = {spread:.3f})")
         ax.set_xlim(-1, 1)
-    axes[-1].legend(loc="upper left", fontsize=8)
+    # one legend under the panels: inside any of them it would hide bars or the peak
+    fig.legend(*axes[-1].get_legend_handles_labels(), loc="outside lower center", ncols=3,
+               fontsize=8)
     return fig
 
 
@@ -90,11 +92,60 @@ def projection_figure(embeddings: Embeddings, groups: dict):
         rows = [i for i, lab in enumerate(labels) if lab == label]
         ax.scatter(xy[rows, 0], xy[rows, 1], color=COLORS[g], marker=markers[g % len(markers)],
                    s=45, label=label)
-        for i in rows:
-            ax.annotate(words[i], xy[i], textcoords="offset points", xytext=(4, 3), fontsize=9,
-                        color=COLORS[g])
-    ax.legend(loc="best", fontsize=9)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)  # beside the points
+    _label_points(ax, xy, words, [COLORS[list(groups).index(lab)] for lab in labels])
     return fig
+
+
+def _label_points(ax, xy, words, colors, fontsize: float = 9, marker_radius: float = 4.5):
+    """Write each word next to its point so that no two labels overlap (greedy, deterministic).
+
+    Word by word, a label tries places around its point, nearest first (right, left, above,
+    below, then further out), and takes the first one that stays inside the axes and overlaps
+    neither a label placed before it nor another point (``marker_radius`` in points).
+    Positions are measured in pixels after the layout is fixed; the labels stay out of the
+    layout so that they cannot move it.
+    """
+    fig = ax.figure
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    scale = fig.dpi / 72  # pixels per point
+    points = ax.transData.transform(xy)  # (N, 2) pixels
+    frame = ax.get_window_extent(renderer)
+    placed = []
+
+    def free(box, own) -> bool:
+        x0, y0, x1, y1 = box
+        if x0 < frame.x0 or y0 < frame.y0 or x1 > frame.x1 or y1 > frame.y1:
+            return False
+        if any(x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1 for b in placed):
+            return False
+        gap = np.abs(points - np.clip(points, [x0, y0], [x1, y1])).max(axis=1)  # pixels
+        near = gap < marker_radius * scale
+        near[own] = False
+        return not near.any()
+
+    for i, (word, color) in enumerate(zip(words, colors)):
+        text = ax.annotate(word, xy[i], textcoords="offset points", xytext=(4, 2), va="bottom",
+                           fontsize=fontsize, color=color, annotation_clip=False)
+        text.set_in_layout(False)
+        extent = text.get_window_extent(renderer)
+        w, h = extent.width / scale, extent.height / scale  # points
+        candidates = [(dx, dy) for d in (5, 9, 14, 20, 28)
+                      for dx, dy in ((d, -h / 2), (-w - d, -h / 2), (-w / 2, d), (-w / 2, -h - d),
+                                     (d, d / 2), (d, -h - d / 2), (-w - d, d / 2),
+                                     (-w - d, -h - d / 2))]
+        for dx, dy in candidates:
+            box = (points[i, 0] + dx * scale, points[i, 1] + dy * scale,
+                   points[i, 0] + (dx + w) * scale, points[i, 1] + (dy + h) * scale)
+            if free(box, i):
+                break
+        else:  # nowhere free: the first place, right of the point
+            dx, dy = candidates[0]
+            box = (points[i, 0] + dx * scale, points[i, 1] + dy * scale,
+                   points[i, 0] + (dx + w) * scale, points[i, 1] + (dy + h) * scale)
+        text.xyann = (dx, dy)
+        placed.append(box)
 
 
 def neighbour_table(embeddings: Embeddings, words=NEIGHBOUR_WORDS, k: int = 5) -> str:

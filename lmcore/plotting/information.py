@@ -137,7 +137,8 @@ def source_figure(concentration: float, order: int = 1, vocab_size: int = 8, see
     right.invert_yaxis()
     right.set_xlabel("entropy of the next symbol (bits)")
     right.set_title("uncertainty in each state", fontsize=10)
-    right.legend(fontsize=8, loc="lower right")
+    # beside the panel, not on it: the bars can reach the maximum in any row
+    right.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0))
     return fig
 
 

@@ -49,7 +49,7 @@ def word_weights_figure(positive, negative):
         raise ValueError("positive and negative must not both be empty")
     labels = [w for w, _ in rows]
     weights = np.array([float(v) for _, v in rows])
-    fig, ax = new_figure("Words that move the verdict most (logistic regression weights)",
+    fig, ax = new_figure("Words that move the verdict most\n(logistic regression weights)",
                          "weight (nats of log-odds of 'positive' per occurrence)", "word",
                          figsize=(7.0, 0.28 * len(rows) + 1.2))
     colors = [PALETTE["blue"] if v > 0 else PALETTE["vermillion"] for v in weights]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from matplotlib.ticker import ScalarFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from lmcore._checks import check_float, check_int
 from lmcore.plotting import CMAP, PALETTE, new_figure
@@ -138,8 +138,10 @@ def training_curves_figure(panels: dict, references: dict | None = None):
             ax.axhline(ppl, ls=["--", ":", "-."][j % 3], color=PALETTE["black"], lw=1,
                        label=f"{label}: {ppl:.1f}")
         ax.set_yscale("log")
-        ax.yaxis.set_major_formatter(ScalarFormatter())  # 30, 100 rather than 3 x 10^1
-        ax.yaxis.set_minor_formatter(ScalarFormatter())
+        # plain 100, 200, 300, 500 rather than 10^2; a label on every minor tick would overlap
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 3.0, 5.0)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
         ax.set_title(title, fontsize=10)
         ax.legend(loc="upper right", fontsize=9)
     return fig
@@ -159,7 +161,7 @@ def probability_agreement_figure(p_counts, p_neural, label_counts: str, label_ne
                          f"and {np.shape(p_neural)}")
     if np.any(a <= 0) or np.any(b <= 0):
         raise ValueError("p_counts and p_neural must be positive (smoothed) probabilities")
-    fig, ax = new_figure("Every bigram probability: trained softmax against counts",
+    fig, ax = new_figure("Every bigram probability:\ntrained softmax against counts",
                          f"{label_counts} probability (log scale)",
                          f"{label_neural} probability (log scale)", figsize=(5.5, 5.0))
     ax.scatter(a, b, s=3, alpha=0.3, color=PALETTE["blue"], rasterized=True)
