@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import nbformat
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "14_resources.ipynb"
@@ -153,3 +154,75 @@ def test_the_course_map_links_all_fourteen_notebooks():
     assert all(f.startswith(number) for number, f in linked)
     assert sorted(n for n, _ in linked) == [f"{i:02d}" for i in range(1, 15)]
 
+
+
+# ------------------------------------------------------------------ "used in" links are true
+# A citation in a notebook: a capitalised surname, optionally "et al." or "and X", then a
+# year, with or without parentheses: "Holtzman et al. (2019)", "Kneser and Ney 1995",
+# "(Sennrich, Haddow and Birch, 2016)". Keyed by (first author's surname, year).
+CITATION = re.compile(
+    r"\b(?P<name>[A-Z][A-Za-z'-]+)"
+    r"(?: et al\.?| and [A-Z][A-Za-z'-]+| and van der [A-Z][A-Za-z'-]+"
+    r"|, [A-Z][A-Za-z'-]+ and [A-Z][A-Za-z'-]+)?,? \(?(?P<year>(?:19|20)\d\d)\)?")
+NOT_NAMES = {"January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr",
+             "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "In", "Since", "From", "ICLR",
+             "NeurIPS", "ACL", "EMNLP", "KDD", "ICASSP", "NAACL", "CVPR", "FAccT"}
+TOOLS_HEADING = "### Figures and tools"  # software every notebook uses, not cited in each
+
+
+def citations(text: str) -> set[tuple[str, int]]:
+    """Every (surname, year) cited in ``text`` (line breaks count as spaces)."""
+    return {(m["name"], int(m["year"])) for m in CITATION.finditer(" ".join(text.split()))
+            if m["name"] not in NOT_NAMES}
+
+
+def claimed_uses() -> dict[str, set[tuple[str, int]]]:
+    """Notebook file -> the (surname, year) of every entry notebook 14 lists as used there."""
+    claims: dict[str, set[tuple[str, int]]] = {name: set() for name in COURSE[:-1]}
+    for cell in _markdown():
+        if cell.lstrip().startswith(TOOLS_HEADING):
+            continue
+        for line in cell.splitlines():
+            match = ENTRY.match(line)
+            if not match:
+                continue
+            first_author = re.split(r",| and | et al", match["who"])[0].split()[-1]
+            for target in re.findall(r"\]\((\d\d_\w+\.ipynb)\)", line.split("*Used in:*", 1)[1]):
+                claims[target].add((first_author, int(match["year"])))
+    return claims
+
+
+def notebook_text(name: str) -> str:
+    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    return "\n".join(cell.source for cell in nb.cells)
+
+
+def test_the_citation_pattern():
+    text = ("as Holtzman et al. (2019) showed; Kneser and Ney 1995; (Sennrich, Haddow and Birch, "
+            "2016); Zipf (1935); Smith and van der Walt (2015); submitted in June 2017")
+    assert citations(text) == {("Holtzman", 2019), ("Kneser", 1995), ("Sennrich", 2016),
+                               ("Zipf", 1935), ("Smith", 2015)}
+    assert citations("the 2019 model; Holtzman 2019") == {("Holtzman", 2019)}
+    assert citations("described by Zipf\n(1935)") == {("Zipf", 1935)}
+
+
+def test_claims_are_read_from_notebook_14():
+    claims = claimed_uses()
+    assert ("Holtzman", 2019) in claims["09_sampling.ipynb"]
+    assert ("Stahlberg", 2019) in claims["10_beam_search.ipynb"]
+    assert ("Sennrich", 2016) in claims["08_tokenization.ipynb"]
+    assert ("Briandais", 1959) in claims["11_autocomplete.ipynb"]
+    assert sum(map(len, claims.values())) >= 45
+
+
+@pytest.mark.parametrize("name", COURSE[:-1])
+def test_every_reference_14_lists_as_used_is_cited_there(name):
+    missing = sorted(claimed_uses()[name] - citations(notebook_text(name)))
+    assert not missing, f"{name} does not cite {missing}, which notebook 14 says it uses"
+
+
+@pytest.mark.parametrize("name", COURSE[:-1])
+def test_every_citation_in_a_notebook_is_listed_in_14_as_used_there(name):
+    extra = sorted(citations(notebook_text(name)) - claimed_uses()[name])
+    assert not extra, f"{name} cites {extra}, but notebook 14 does not list it as used there"

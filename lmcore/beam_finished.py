@@ -1,0 +1,131 @@
+"""Two conventions for finished sentences in beam search, and the GNMT length penalty.
+
+:func:`lmcore.beam.beam_search` lets a finished sentence (one that ended with ``eos``) keep
+its place in the beam and compete with the unfinished ones: a short finished sentence can
+then crowd out every longer candidate. Most libraries (Hugging Face ``generate``, fairseq)
+do otherwise: a finished sentence is **set aside** in a separate list, the beam is refilled
+with ``beam_width`` unfinished hypotheses, and the search stops when the best finished
+sentence can no longer be beaten. :func:`beam_search_set_aside` is that second convention;
+:func:`beam_search_with` runs either one, so a notebook can compare them on one model.
+
+Two ways to rank sentences of different lengths (``log P`` in nats, ``|Y|`` tokens added):
+
+- ``"power"``: ``log P / |Y| ** alpha`` (``alpha = 1`` is the mean per token);
+- ``"gnmt"``: ``log P / lp(Y)`` with ``lp(Y) = (5 + |Y|) ** alpha / 6 ** alpha``
+  (Wu et al. 2016, Google's NMT system), which changes less between short lengths.
+
+>>> float(gnmt_length_penalty(1, 0.6)), float(gnmt_length_penalty(10, 1.0))
+(1.0, 2.5)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from lmcore._checks import check_float, check_int
+from lmcore.beam import Hypothesis, _check_search, _next, _rank
+
+PENALTIES = ("power", "gnmt")
+
+
+def gnmt_length_penalty(length, alpha: float):
+    """The GNMT length penalty ``(5 + length) ** alpha / 6 ** alpha`` (Wu et al. 2016).
+
+    Dividing ``log P`` (nats) by it favours longer sentences as ``alpha`` grows; it is 1 for
+    one token and for ``alpha = 0``. ``length``: an int or a numpy array of ints >= 1.
+    """
+    alpha = check_float("alpha", alpha, minimum=0)
+    length = np.asarray(length)
+    if length.dtype.kind not in "iu" or np.any(length < 1):
+        raise ValueError(f"length must hold integers >= 1, got {length!r}")
+    return (5.0 + length) ** alpha / 6.0**alpha
+
+
+def length_normalised(log_prob, length, alpha: float, penalty: str = "power"):
+    """Rank score of a sentence: ``log_prob / |Y| ** alpha`` or ``log_prob / lp_GNMT(|Y|)``."""
+    if penalty not in PENALTIES:
+        raise ValueError(f"penalty must be one of {PENALTIES}, got {penalty!r}")
+    alpha = check_float("alpha", alpha, minimum=0)
+    if alpha == 0:
+        return log_prob
+    if penalty == "gnmt":
+        return log_prob / gnmt_length_penalty(length, alpha)
+    return log_prob / np.asarray(length, dtype=float) ** alpha
+
+
+def _children(log_prob_fn, h: Hypothesis, alpha: float, penalty: str, keep: int,
+              eos: str) -> list[Hypothesis]:
+    """The children of ``h`` that can matter: its ``keep`` best (ties included) and its ``eos``."""
+    words, lps = _next(log_prob_fn, h.tokens)
+    totals = h.log_prob + lps  # (V,) nats
+    scores = length_normalised(totals, h.length + 1, alpha, penalty)  # (V,)
+    chosen = np.arange(len(words))
+    if len(words) > keep:  # a child below its parent's keep-th best never makes the beam
+        cut = np.partition(scores, len(scores) - keep)[len(scores) - keep]
+        chosen = np.flatnonzero((scores >= cut) | np.array([w == eos for w in words]))
+    return [Hypothesis(h.tokens + (words[i],), float(totals[i]), h.length + 1,
+                       float(scores[i]), False) for i in chosen]
+
+
+def beam_search_set_aside(log_prob_fn: Callable, start, beam_width: int, max_steps: int,
+                          eos: str, length_penalty: float = 0.0, penalty: str = "power",
+                          ) -> list[Hypothesis]:
+    """Beam search that sets finished sentences aside, as Hugging Face and fairseq do.
+
+    At every step each of the ``beam_width`` unfinished hypotheses is extended by every
+    token; candidates ending with ``eos`` go to the finished list, and the best
+    ``beam_width`` of the others form the next beam, so the beam never shrinks. The search
+    stops after ``max_steps`` tokens, or earlier once ``beam_width`` sentences are finished
+    and none in the beam can still beat the worst of them: with ``length_penalty = 0`` a
+    hypothesis only loses probability as it grows. Unfinished hypotheses at ``max_steps``
+    join the list (``finished=False``).
+
+    Returns:
+        Up to ``beam_width`` :class:`lmcore.beam.Hypothesis`, best score first (ties by tokens).
+
+    >>> table = {"x": {"</s>": -0.5, "a": -1.0}, "a": {"</s>": -0.1, "a": -3.0}}
+    >>> fn = lambda tokens: table[tokens[-1]]
+    >>> [(h.tokens[1:], round(h.log_prob, 2)) for h in beam_search_set_aside(fn, ["x"], 1, 3, "</s>")]
+    [(('</s>',), -0.5)]
+    """
+    start, max_steps, length_penalty = _check_search(log_prob_fn, start, max_steps, eos,
+                                                     length_penalty)
+    if not isinstance(eos, str):
+        raise TypeError(f"eos must be a str token, got {type(eos).__name__}")
+    beam_width = check_int("beam_width", beam_width, minimum=1)
+    if penalty not in PENALTIES:
+        raise ValueError(f"penalty must be one of {PENALTIES}, got {penalty!r}")
+    beam = [Hypothesis(start, 0.0, 0, 0.0, False)]
+    done: list[Hypothesis] = []
+    for _ in range(max_steps):
+        candidates = [c for h in beam
+                      for c in _children(log_prob_fn, h, length_penalty, penalty, beam_width + 1, eos)]
+        candidates.sort(key=_rank)
+        ended = [c._replace(finished=True) for c in candidates if c.tokens[-1] == eos]
+        done = sorted(done + ended, key=_rank)[:beam_width]
+        beam = [c for c in candidates if c.tokens[-1] != eos][:beam_width]
+        full = len(done) == beam_width
+        if not beam or (full and length_penalty == 0
+                        and beam[0].log_prob < done[-1].score):
+            break  # nothing left in the beam can enter the finished list
+    else:
+        done = sorted(done + beam, key=_rank)[:beam_width]
+    return done
+
+
+def beam_search_with(convention: str, log_prob_fn: Callable, start, beam_width: int,
+                     max_steps: int, eos: str, length_penalty: float = 0.0,
+                     ) -> list[Hypothesis]:
+    """Run beam search with ``convention`` ``"compete"`` (finished sentences keep their beam
+    places, :func:`lmcore.beam.beam_search`) or ``"set aside"`` (:func:`beam_search_set_aside`)."""
+    from lmcore.beam import beam_search
+
+    if convention == "compete":
+        return beam_search(log_prob_fn, start, beam_width, max_steps, eos=eos,
+                           length_penalty=length_penalty)
+    if convention == "set aside":
+        return beam_search_set_aside(log_prob_fn, start, beam_width, max_steps, eos,
+                                     length_penalty=length_penalty)
+    raise ValueError(f"convention must be 'compete' or 'set aside', got {convention!r}")
