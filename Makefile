@@ -39,11 +39,13 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt pyproject.toml | $(VENV)/bin
 
 setup: $(DEV_STAMP)
 
+# The token goes to the server in the environment (JUPYTER_TOKEN), never on its command line:
+# /proc/PID/cmdline is readable by every local user, /proc/PID/environ only by its owner.
 lab: $(RUNTIME_STAMP)
 	@token=$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(24))'); \
 	echo ""; echo "  Open the course at: http://127.0.0.1:$(PORT)/lab?token=$$token"; echo ""; \
-	exec $(BIN)/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --port=$(PORT) --no-browser \
-		--IdentityProvider.token=$$token $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+	JUPYTER_TOKEN=$$token exec $(BIN)/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 \
+		--port=$(PORT) --no-browser $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 test: $(DEV_STAMP)
 	$(BIN)/python -m pytest tests
@@ -54,6 +56,9 @@ test-browser: $(DEV_STAMP)
 	scripts/ensure_chromium.sh
 	$(BIN)/python -m pytest -m browser tests/browser -v
 
+# Both folders are self-contained (MathJax, and reveal.js for the decks, copied into _static/) and
+# sit side by side: the index in build/html links each deck in ../slides. reveal.js comes once
+# from the npm registry at a pinned version and sha512 (cached in build/.cache/, needs npm).
 slides: $(DEV_STAMP)
 	$(BIN)/python scripts/build_site.py slides --out build/slides
 

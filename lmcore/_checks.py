@@ -90,8 +90,9 @@ def check_tokens(name: str, tokens) -> list[str]:
     return tokens
 
 
-def check_sentences(name: str, sentences) -> list[list[str]]:
-    """Return ``sentences`` as a non-empty list of token lists (each checked by ``check_tokens``).
+def check_sentences(name: str, sentences, words: bool = False) -> list[list[str]]:
+    """Return ``sentences`` as a non-empty list of token lists (each checked by ``check_tokens``;
+    with ``words=True`` by :func:`check_words`: no reserved tokens).
 
     >>> check_sentences("sentences", [["a", "b"], ["c"]])
     [['a', 'b'], ['c']]
@@ -101,7 +102,10 @@ def check_sentences(name: str, sentences) -> list[list[str]]:
             f"{name} must be a list of sentences, each a list of string tokens; "
             f"got {type(sentences).__name__}"
         )
-    out = [check_tokens(f"{name}[{i}]", s) for i, s in enumerate(sentences)]
+    if words:
+        out = [check_words(f"{name}[{i}]", s) for i, s in enumerate(sentences)]
+    else:
+        out = [check_tokens(f"{name}[{i}]", s) for i, s in enumerate(sentences)]
     if not out or not any(out):
         raise ValueError(f"{name} is empty: give at least one sentence with at least one token")
     return out
@@ -146,3 +150,163 @@ def check_choice(name: str, value, choices: Sequence[str]) -> str:
     if value not in choices:
         raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}")
     return value
+
+
+# ------------------------------------------------------------------ the vocabulary of issue 16
+#: Tokens lmcore adds itself: the sentence boundaries are never valid input words. (``<unk>`` is
+#: allowed: replacing rare words by it before fitting is a documented technique.)
+RESERVED = ("<s>", "</s>")
+#: The most memory one lmcore call may ask for before it refuses (Binder gives about 2 GB).
+MAX_BYTES = 1 << 30
+
+
+def _gb(n_bytes: float) -> str:
+    return f"{n_bytes / 1e9:.3g} GB" if n_bytes >= 1e8 else f"{n_bytes / 1e6:.3g} MB"
+
+
+def check_memory(name: str, n_items, bytes_per_item: int = 8, limit: int = MAX_BYTES) -> None:
+    """Refuse, before allocating, a request of ``n_items`` items of ``bytes_per_item`` bytes.
+
+    ``n_items`` is a Python int (or a product of them), so it never overflows.
+
+    >>> check_memory("T", 10**9 * 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: T is too large: it would need 16 GB of memory (lmcore allows 1.07 GB)
+    """
+    need = int(n_items) * int(bytes_per_item)
+    if need > limit:
+        raise ValueError(f"{name} is too large: it would need {_gb(need)} of memory "
+                         f"(lmcore allows {_gb(limit)})")
+
+
+def check_array(name: str, value, ndim: int | None = None, min_ndim: int = 0,
+                finite: bool = True, allow_neg_inf: bool = False, nonempty: bool = True,
+                integer: bool = False) -> np.ndarray:
+    """Return ``value`` as a float (or integer) array, refusing what would silently go wrong.
+
+    Finite by default (NaN and infinity refused; ``allow_neg_inf`` lets ``-inf`` through, for
+    log-probabilities and masked scores); strings, ``None`` and ragged lists are a TypeError.
+
+    >>> check_array("x", [1, 2]).tolist()
+    [1.0, 2.0]
+    """
+    if value is None or isinstance(value, (str, bytes, dict)):
+        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}")
+    try:
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "biuf":
+            raise TypeError
+        if integer:
+            if arr.dtype.kind not in "iu" and not (arr.dtype.kind == "f" and arr.size == 0):
+                raise TypeError
+            arr = arr.astype(np.int64)
+        else:
+            arr = arr.astype(float)
+    except (TypeError, ValueError):
+        kind = "integers" if integer else "numbers"
+        raise TypeError(f"{name} must be an array of {kind}, got {type(value).__name__} "
+                        f"{str(value)[:60]}") from None
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got shape {arr.shape}")
+    if arr.ndim < min_ndim:
+        raise ValueError(f"{name} must have at least {min_ndim} dimension(s), got shape {arr.shape}")
+    if nonempty and arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape})")
+    if not integer:
+        if np.isnan(arr).any():
+            raise ValueError(f"{name} contains NaN (shape {arr.shape})")
+        if finite and np.isinf(arr).any():
+            if not allow_neg_inf or np.isposinf(arr).any():
+                which = "+inf or -inf" if not allow_neg_inf else "+inf"
+                raise ValueError(f"{name} must be finite; it contains {which} (shape {arr.shape})")
+    return arr
+
+
+def check_callable(name: str, value, what: str = "a function") -> None:
+    """Require a callable (a learner's function, a model's scoring function)."""
+    if not callable(value):
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
+
+
+def check_words(name: str, tokens, allow_reserved: bool = False, allow_spaces: bool = True) -> list[str]:
+    """Like :func:`check_tokens`, and also refuse the reserved tokens (and, if asked, spaces).
+
+    >>> check_words("sentence", ["the", "<s>"])
+    Traceback (most recent call last):
+    ...
+    ValueError: sentence holds the reserved token '<s>' (item 1); lmcore adds <s> and </s> itself
+    """
+    tokens = check_tokens(name, tokens)
+    for i, tok in enumerate(tokens):
+        if not allow_reserved and tok in RESERVED:
+            raise ValueError(f"{name} holds the reserved token {tok!r} (item {i}); lmcore adds "
+                             "<s> and </s> itself")
+        if not allow_spaces and (not tok or any(c.isspace() for c in tok)):
+            raise ValueError(f"{name} holds the token {tok!r} (item {i}): tokens must be non-empty "
+                             "and contain no whitespace (contexts are written joined by spaces)")
+    return tokens
+
+
+def check_mapping(name: str, value) -> dict:
+    """Require a dict-like mapping."""
+    from collections.abc import Mapping
+
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a dict, got {type(value).__name__}")
+    return value
+
+
+# ------------------------------------------------------------------------------ files
+def atomic_write_text(path, text: str, name: str = "path") -> None:
+    """Write ``text`` (UTF-8) to ``path`` atomically: a temporary file in the same folder, then
+    ``os.replace``. A failure leaves any previous file untouched and no temporary file behind."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a file path, got {type(path).__name__}")
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise ValueError(f"{name} {str(path)!r}: the folder {str(path.parent)!r} does not exist")
+    data = text.encode("utf-8")  # fails (surrogates) before anything is touched
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with __import__("contextlib").suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def read_text_file(path, name: str = "path") -> str:
+    """Read a UTF-8 text file (a byte-order mark is dropped) with errors that name the file."""
+    import os
+    from pathlib import Path
+
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a file path, got {type(path).__name__}")
+    path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"{name} {str(path)!r} is a folder, not a file")
+    if not path.exists():
+        raise FileNotFoundError(f"{name} {str(path)!r}: no such file")
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{name} {str(path)!r} is not UTF-8 text (byte {exc.start} is "
+                         f"{data[exc.start]:#04x})") from None
+
+
+def check_list(name: str, value, what: str = "a list") -> list:
+    """Return ``value`` as a list; ``None``, a bare string or a non-iterable is a TypeError
+    naming ``name`` (instead of "'NoneType' object is not iterable" from deep inside)."""
+    if value is None or isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
+    return list(value)

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lmcore._checks import check_float, check_int, check_rng
+from lmcore._checks import check_array, check_float, check_int, check_list, check_memory, check_rng
 
 
 def _as_float_array(name: str, x, min_ndim: int = 1, finite: bool = False) -> np.ndarray:
@@ -96,7 +96,8 @@ def softmax(x, axis: int = -1) -> np.ndarray:
     if np.isneginf(top).any():
         raise ValueError(f"x has a slice along axis {axis} that is all -inf (shape {x.shape}): "
                          "every entry is masked, so no probability can be assigned")
-    e = np.exp(x - top)  # every exponent <= 0, so every e <= 1: no overflow
+    with np.errstate(over="ignore"):  # a gap beyond 1.8e308 is -inf: exp gives 0, the right limit
+        e = np.exp(x - top)  # every exponent <= 0, so every e <= 1: no overflow
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
@@ -109,6 +110,7 @@ def causal_mask(T: int) -> np.ndarray:
     [[1, 0, 0], [1, 1, 0], [1, 1, 1]]
     """
     T = check_int("T", T, minimum=1)
+    check_memory("T", 2 * T * T, bytes_per_item=1)
     return np.tril(np.ones((T, T), dtype=bool))
 
 
@@ -124,8 +126,8 @@ def padding_mask(lengths, T: int) -> np.ndarray:
     [[[1, 1, 1]], [[1, 0, 0]]]
     """
     T = check_int("T", T, minimum=1)
-    if isinstance(lengths, (str, bytes)):
-        raise TypeError("lengths must be a sequence of integers, got a string")
+    lengths = check_list("lengths", lengths, "a sequence of integers")
+    check_memory("T", (len(lengths) + 1) * T)
     lengths = [check_int(f"lengths[{b}]", n, minimum=1, maximum=T) for b, n in enumerate(lengths)]
     if not lengths:
         raise ValueError("lengths must hold at least one sentence length")
@@ -157,6 +159,10 @@ def attention_scores(q, k, scale: bool = True) -> np.ndarray:
     scores = q @ np.swapaxes(k, -1, -2)  # (..., T_q, d) @ (..., d, T_k) -> (..., T_q, T_k)
     if scale:
         scores = scores / np.sqrt(q.shape[-1])
+    if not np.isfinite(scores).all():
+        raise ValueError("q and k are too large: their dot products overflow to infinity "
+                         f"(largest entries {np.abs(q).max():.3g} and {np.abs(k).max():.3g}); "
+                         "scale them down")
     return scores
 
 
@@ -228,9 +234,14 @@ def self_attention_weights(x, temperature: float = 1.0, mask=None, scale: bool =
     >>> self_attention_weights(np.eye(2), temperature=0.5, scale=False).round(4).tolist()
     [[0.8808, 0.1192], [0.1192, 0.8808]]
     """
-    x = _as_float_array("x", x, min_ndim=2)
+    x = _as_float_array("x", x, min_ndim=2, finite=True)
     temperature = check_float("temperature", temperature, minimum=0.0, min_inclusive=False)
-    scores = attention_scores(x, x, scale=scale) / temperature  # (..., T, T)
+    try:
+        scores = attention_scores(x, x, scale=scale) / temperature  # (..., T, T)
+    except ValueError as exc:
+        if not str(exc).startswith("q and k are too large"):
+            raise
+        raise ValueError(f"x (as queries and keys): {exc}") from None
     return softmax(_apply_mask(scores, mask, f"x {x.shape}"), axis=-1)
 
 
@@ -245,6 +256,7 @@ def split_heads(x, num_heads: int) -> np.ndarray:
     >>> split_heads(np.arange(8).reshape(1, 2, 4), 2)[0].tolist()  # 2 tokens, 2 heads
     [[[0, 1], [4, 5]], [[2, 3], [6, 7]]]
     """
+    check_array("x", x, nonempty=False)  # numbers, finite (kept in their own dtype)
     x = np.asarray(x)
     if x.ndim != 3:
         raise ValueError(f"x must have shape (B, T, d_model), got shape {x.shape}")
@@ -266,6 +278,7 @@ def merge_heads(x) -> np.ndarray:
     >>> bool((merge_heads(split_heads(x, 2)) == x).all())
     True
     """
+    check_array("x", x, nonempty=False)
     x = np.asarray(x)
     if x.ndim != 4:
         raise ValueError(f"x must have shape (B, h, T, d_head), got shape {x.shape}")
@@ -298,7 +311,7 @@ def multi_head_attention(x, w_q, w_k, w_v, w_o, num_heads: int, mask=None):
     B, T, d_model = x.shape
     mats = {}
     for name, w in (("w_q", w_q), ("w_k", w_k), ("w_v", w_v), ("w_o", w_o)):
-        w = _as_float_array(name, w)
+        w = _as_float_array(name, w, finite=True)
         if w.shape != (d_model, d_model):
             raise ValueError(f"{name} must have shape (d_model, d_model) = {(d_model, d_model)} "
                              f"for x of shape {x.shape}, got shape {w.shape}")
@@ -314,7 +327,12 @@ def multi_head_attention(x, w_q, w_k, w_v, w_o, num_heads: int, mask=None):
     q = split_heads(x @ mats["w_q"], num_heads)  # (B, h, T, d_head)
     k = split_heads(x @ mats["w_k"], num_heads)  # (B, h, T, d_head)
     v = split_heads(x @ mats["w_v"], num_heads)  # (B, h, T, d_head)
-    heads, weights = scaled_dot_product_attention(q, k, v, mask=mask)  # (B, h, T, d_head)
+    try:
+        heads, weights = scaled_dot_product_attention(q, k, v, mask=mask)  # (B, h, T, d_head)
+    except ValueError as exc:
+        if not str(exc).startswith("q and k are too large"):
+            raise
+        raise ValueError(f"x, w_q and w_k: {exc}") from None
     return merge_heads(heads) @ mats["w_o"], weights  # (B, T, d_model), (B, h, T, T)
 
 
@@ -330,6 +348,7 @@ def sinusoidal_positions(T: int, d: int) -> np.ndarray:
     """
     T = check_int("T", T, minimum=1)
     d = check_int("d", d, minimum=1)
+    check_memory("T and d", 3 * T * (d + 1))
     pairs = (d + 1) // 2
     frequencies = 10000.0 ** (-2.0 * np.arange(pairs) / d)  # (pairs,)
     angles = np.arange(T)[:, None] * frequencies[None, :]  # (T, pairs)
@@ -355,11 +374,12 @@ def scaling_experiment(dims, num_keys: int = 8, n_samples: int = 2000, seed: int
     >>> (r["var_scaled"] < 1.3).all() and (r["var_unscaled"][1] > 40)
     np.True_
     """
-    dims = [check_int("dims[]", d, minimum=1) for d in dims]
+    dims = [check_int("dims[]", d, minimum=1) for d in check_list("dims", dims, "a list of dimensions")]
     if not dims:
         raise ValueError("dims must hold at least one dimension")
     num_keys = check_int("num_keys", num_keys, minimum=2)
     n_samples = check_int("n_samples", n_samples, minimum=2)
+    check_memory("dims, num_keys and n_samples", 3 * n_samples * (num_keys + 1) * max(dims, default=1))
     rng = np.random.default_rng(check_int("seed", seed, minimum=0))
     out = {key: np.empty(len(dims)) for key in
            ("var_unscaled", "var_scaled", "max_weight_unscaled", "max_weight_scaled")}
@@ -385,6 +405,7 @@ def random_projections(d_model: int, rng, std: float | None = None) -> dict:
     (['w_k', 'w_o', 'w_q', 'w_v'], (4, 4))
     """
     d_model = check_int("d_model", d_model, minimum=1)
+    check_memory("d_model", 4 * d_model * d_model)
     rng = check_rng("rng", rng)
     if std is None:
         std = 1.0 / np.sqrt(d_model)

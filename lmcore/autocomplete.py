@@ -141,7 +141,7 @@ class Trie:
             raise TypeError(f"counts must be a mapping word -> count, got {type(counts).__name__}")
         trie = cls()
         for word, count in counts.items():
-            trie.insert(word, count)
+            trie.insert(word, check_int(f"counts[{word!r}]", count, minimum=1))
         return trie
 
     def insert(self, word: str, count: int = 1) -> None:

@@ -41,7 +41,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from lmcore._checks import check_float, check_int, check_tokens
+from lmcore._checks import check_float, check_int, check_memory, check_tokens
 from lmcore.ngram import NGramModel
 
 
@@ -126,10 +126,13 @@ def _check_search(log_prob_fn, start, max_steps, eos, length_penalty):
         raise TypeError(f"log_prob_fn must be a function tokens -> {{token: log-prob}}, "
                         f"got {type(log_prob_fn).__name__}")
     start = tuple(check_tokens("start", start))
+    if not start:
+        raise ValueError("start must hold at least one token (e.g. ['<s>'])")
     max_steps = check_int("max_steps", max_steps, minimum=1)
+    check_memory("max_steps", 8 * (len(start) + max_steps))  # one hypothesis's tokens, and more
     if eos is not None and not isinstance(eos, str):
         raise TypeError(f"eos must be a str token or None, got {type(eos).__name__}")
-    length_penalty = check_float("length_penalty", length_penalty, minimum=0)
+    length_penalty = check_float("length_penalty", length_penalty, minimum=0, maximum=10)
     return start, max_steps, length_penalty
 
 
@@ -159,6 +162,7 @@ def beam_search(log_prob_fn: Callable, start, beam_width: int, max_steps: int,
     start, max_steps, length_penalty = _check_search(log_prob_fn, start, max_steps, eos,
                                                      length_penalty)
     beam_width = check_int("beam_width", beam_width, minimum=1)
+    check_memory("beam_width and max_steps", 8 * min(beam_width, 10**6) * max_steps)
     beam = [Hypothesis(start, 0.0, 0, 0.0, False)]
     for _ in range(max_steps):
         if all(h.finished for h in beam):
@@ -227,6 +231,9 @@ def exhaustive_search(log_prob_fn: Callable, start, max_steps: int, eos: str | N
     start, max_steps, length_penalty = _check_search(log_prob_fn, start, max_steps, eos,
                                                      length_penalty)
     max_hypotheses = check_int("max_hypotheses", max_hypotheses, minimum=1)
+    if max_steps > min(max_hypotheses, 500):  # one path alone expands max_steps times (recursively)
+        raise ValueError(f"max_steps={max_steps} is too deep for exhaustive_search (at most "
+                         f"{min(max_hypotheses, 500)}): use beam_search")
     done: list[Hypothesis] = []
     expanded = 0
 

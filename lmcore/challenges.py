@@ -36,7 +36,7 @@ from itertools import combinations
 
 import numpy as np
 
-from lmcore._checks import check_int, check_sentences, check_tokens
+from lmcore._checks import check_int, check_list, check_memory, check_sentences, check_tokens
 from lmcore.embeddings import Embeddings
 from lmcore.ngram import BOS, EOS
 
@@ -45,6 +45,7 @@ def _as_sentences(name: str, sentences) -> list[list[str]]:
     """A list of token lists; a sentence given as a string is split on spaces."""
     if isinstance(sentences, str):
         raise TypeError(f"{name} must be a list of sentences (token lists or strings), not one string")
+    sentences = check_list(name, sentences, "a list of sentences (token lists or strings)")
     return check_sentences(name, [s.split() if isinstance(s, str) else s for s in sentences])
 
 
@@ -165,7 +166,8 @@ def association_test(embeddings: Embeddings, targets_x, targets_y, group_a, grou
         raise ValueError(f"max_splits: {n_splits} splits of the targets exceed {max_splits}")
     a = _unit_rows(embeddings, "group_a", group_a)  # (|A|, d)
     b = _unit_rows(embeddings, "group_b", group_b)  # (|B|, d)
-    t = _unit_rows(embeddings, "targets", words)  # (|X| + |Y|, d)
+    t = np.vstack([_unit_rows(embeddings, "targets_x", x),
+                   _unit_rows(embeddings, "targets_y", y)])  # (|X| + |Y|, d)
     s = (t @ a.T).mean(axis=1) - (t @ b.T).mean(axis=1)  # (|X| + |Y|,) one score per target
     total = s.sum()
     observed = 2 * s[: len(x)].sum() - total  # sum_x s - sum_y s
@@ -221,7 +223,7 @@ def pair_preferences(model, pairs) -> np.ndarray:
     >>> bool(pair_preferences(m, [("cats chase mice", "mice chase cats")])[0] > 0)
     True
     """
-    pairs = list(pairs)
+    pairs = check_list("pairs", pairs, "a list of (sensible, absurd) sentence pairs")
     if not pairs or any(not isinstance(p, (tuple, list)) or len(p) != 2 for p in pairs):
         raise ValueError("pairs must be a non-empty list of (sensible, absurd) sentence pairs")
     return np.array([sentence_log_prob(model, a) - sentence_log_prob(model, b) for a, b in pairs])
@@ -264,6 +266,7 @@ def ngram_table_entries(sentences, n: int) -> list[int]:
     """
     sentences = _as_sentences("sentences", sentences)
     n = check_int("n", n, minimum=1)
+    check_memory("n", 8 * n * n * sum(len(s) + n for s in sentences))  # n orders of windows of up to n words
     grams: list[set] = [set() for _ in range(n)]
     for s in sentences:
         padded = (BOS,) * (n - 1) + tuple(s) + (EOS,)

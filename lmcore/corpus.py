@@ -8,8 +8,13 @@ Cutting text:
 
 - :func:`sentences` splits prose into sentences (a sentence ends at ``.``, ``!`` or ``?``,
   possibly followed by a closing quote; a line break always ends one);
-- :func:`words` lowercases and keeps runs of letters (with inner apostrophes: ``don't``)
-  and runs of digits. Punctuation is dropped.
+- :func:`words` lowercases and keeps runs of letters of any alphabet (with inner
+  apostrophes: ``don't``) and runs of digits; a Chinese character or Japanese kana is a
+  word of its own (those scripts put no spaces between words). Punctuation is dropped.
+
+Other texts: :func:`load_text` reads any UTF-8 file, and :func:`course_text` returns the
+text a notebook should measure: the stories, or what the ``LMCORE_TEXT`` environment
+variable names (a file, a Project Gutenberg book, Tiny Shakespeare).
 
 >>> words('"Sit," said the King. The cat sat on the mat!')
 ['sit', 'said', 'the', 'king', 'the', 'cat', 'sat', 'on', 'the', 'mat']
@@ -19,21 +24,38 @@ Cutting text:
 
 from __future__ import annotations
 
+import os
 import re
+import unicodedata
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
-from lmcore._checks import check_float, check_int
+from lmcore._checks import check_float, check_int, check_memory
+
+# Chinese characters (Han) and Japanese kana: these scripts put no spaces between words,
+# so each character is a token of its own.
+_CJK = "\u3041-\u3096\u30a1-\u30fa\u30fc\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+# One letter of any other script (a word character that is not a digit, "_" or CJK),
+# with any combining accents that follow it.
+_LETTER = rf"[^\W\d_{_CJK}][\u0300-\u036f]*"
 
 #: A word is a run of letters, optionally joined by apostrophes (``don't``, ``king's``),
-#: or a run of digits. Everything else (punctuation, quotes, dashes) separates words.
-WORD_PATTERN = re.compile(r"[a-z]+(?:'[a-z]+)*|[0-9]+")
+#: or a run of digits, or one CJK character. Everything else (punctuation, quotes, dashes)
+#: separates words. It is applied to lowercased NFC text whose ``’`` became ``'``.
+WORD_PATTERN = re.compile(rf"(?:{_LETTER})+(?:'(?:{_LETTER})+)*|[{_CJK}]|\d+")
 
-# A sentence ends after . ! or ? (and any closing quotes) when whitespace follows and the
-# next word does not start in lower case ('"Run!" she said.' stays one sentence).
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?![a-z])")
+# Lowercase letters of the alphabetic scripts (Latin, Greek, Cyrillic, Armenian, ...).
+_LOWER = "".join(re.escape(c) for c in map(chr, range(0x2000)) if c.islower())
+# A sentence ends after . ! ? or an ellipsis (and any closing quotes) when whitespace follows
+# and the next word does not start in lower case ('"Run!" she said.' stays one sentence);
+# after a CJK full stop, ! or ? (and closing brackets) it always ends.
+_SENTENCE_END = re.compile(
+    rf"(?<=[.!?\u2026])[\"')\]\u2019\u201d\u00bb]*\s+(?![{_LOWER}])"
+    r"|(?<=[\u3002\uff01\uff1f])[\u300d\u300f\uff09]*\s*"
+)
 
 
 @lru_cache(maxsize=1)
@@ -46,32 +68,122 @@ def load_stories() -> str:
     return resources.files("lmcore").joinpath("data", "stories.txt").read_text(encoding="utf-8")
 
 
+def load_text(path) -> str:
+    """Read a UTF-8 text file (a book, your own notes, a class's essays) as one string.
+
+    A byte-order mark is dropped and Windows/old-Mac line endings become ``\\n``.
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = pathlib.Path(d, "t.txt"); _ = p.write_bytes("Ça va?\\r\\nOui.".encode()); load_text(p)
+    'Ça va?\\nOui.'
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file path (str or pathlib.Path), got {type(path).__name__}")
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise ValueError(f"path {str(path)!r} is a folder, not a text file")
+    if not path.exists():
+        raise FileNotFoundError(f"path {str(path)!r}: no such file")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"path {str(path)!r} is not UTF-8 text (byte {exc.start} is "
+                         f"{data[exc.start]:#04x}); save it as UTF-8 first, e.g. "
+                         "'iconv -f latin1 -t utf-8 in.txt > out.txt'") from None
+    if not text.strip():
+        raise ValueError(f"path {str(path)!r} holds no text")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+#: The environment variable that makes :func:`course_text` load another text.
+TEXT_ENV = "LMCORE_TEXT"
+
+
+def course_text(choice: str | None = None) -> str:
+    """The text the notebooks measure: the course's stories unless ``LMCORE_TEXT`` says otherwise.
+
+    ``choice`` (default: the ``LMCORE_TEXT`` environment variable) is one of
+
+    - unset, empty or ``stories``: :func:`load_stories`;
+    - ``shakespeare``: :func:`lmcore.datasets.tiny_shakespeare` (downloaded once, then cached);
+    - ``gutenberg:1342``: :func:`lmcore.datasets.gutenberg` book 1342 (downloaded once);
+    - a path to a UTF-8 text file: :func:`load_text`.
+
+    So ``LMCORE_TEXT=gutenberg:1342 jupyter lab`` runs every text notebook on *Pride and
+    Prejudice*. Only the stories keep the recorded outputs; other texts give other numbers.
+
+    >>> course_text("stories") == load_stories()
+    True
+    """
+    where = TEXT_ENV if choice is None else "choice"
+    if choice is None:
+        choice = os.environ.get(TEXT_ENV, "")
+    elif not isinstance(choice, str):
+        raise TypeError(f"choice must be a str, got {type(choice).__name__}")
+    spec = choice.strip()
+    if spec.lower() in ("", "stories"):
+        return load_stories()
+    from lmcore import datasets
+
+    if spec.lower() == "shakespeare":
+        return datasets.tiny_shakespeare()
+    book = re.fullmatch(r"gutenberg:\s*(\d+)", spec, flags=re.IGNORECASE)
+    if book:
+        return datasets.gutenberg(int(book.group(1)))
+    path = Path(spec).expanduser()
+    if spec.lower().startswith("gutenberg") or not path.is_file():
+        raise ValueError(f"{where}={choice!r} is not understood: use 'stories', 'shakespeare', "
+                         "'gutenberg:<book number>' (e.g. gutenberg:1342) or the path of an "
+                         f"existing UTF-8 text file (there is no file {str(path.resolve())!r})")
+    return load_text(path)
+
+
 def words(text: str) -> list[str]:
     """Lowercase ``text`` and return its words, in order (punctuation dropped).
 
+    Letters of every alphabet count (accents, Greek, Cyrillic, ...); the text is put in
+    NFC form first, so an accent typed as a separate combining mark stays in its word, and
+    a typographic apostrophe ``’`` becomes ``'``. Chinese characters and Japanese kana are
+    one word each (a word list for those languages needs a dictionary-based segmenter).
+
     >>> words("Don't wake the King's cat!")
     ["don't", 'wake', 'the', "king's", 'cat']
+    >>> words("L’été à Paris: 3 cafés.")
+    ["l'été", 'à', 'paris', '3', 'cafés']
+    >>> words("Кошка спит. Η γάτα κοιμάται.")
+    ['кошка', 'спит', 'η', 'γάτα', 'κοιμάται']
+    >>> words("我爱猫。Cats!")
+    ['我', '爱', '猫', 'cats']
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
-    return WORD_PATTERN.findall(text.lower())
+    text = unicodedata.normalize("NFC", text.lower()).replace("\u2019", "'")
+    return WORD_PATTERN.findall(text)
 
 
 def sentences(text: str) -> list[str]:
     """Split ``text`` into sentences, keeping their original spelling and punctuation.
 
     Every line break ends a sentence (the corpus keeps one paragraph per line); pieces
-    without a single word (such as the ``* * *`` story separators) are dropped.
+    without a single word (such as the ``* * *`` story separators) are dropped. A lower-case
+    letter of any alphabet after ``!`` or ``?`` continues the sentence; a Chinese or
+    Japanese full stop ``。`` always ends one.
 
     >>> sentences("Hello there. How are you?\\n* * *\\nFine!")
     ['Hello there.', 'How are you?', 'Fine!']
+    >>> sentences("«Στάσου!» φώναξε. Έφυγε.")
+    ['«Στάσου!» φώναξε.', 'Έφυγε.']
+    >>> sentences("猫が寝た。犬も寝た。")
+    ['猫が寝た。', '犬も寝た。']
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
     out = []
     for line in text.splitlines():
         for piece in _split_line(line.strip()):
-            if WORD_PATTERN.search(piece.lower()):
+            if words(piece):
                 out.append(piece)
     return out
 
@@ -227,6 +339,7 @@ class MarkovSource:
                 f"solves an n_states x n_states system), got {self.vocab_size}**{self.order} "
                 f"= {self.n_states}"
             )
+        check_memory("vocab_size", 2 * self.n_states * self.vocab_size)
         rng = np.random.default_rng(self.seed)
         alpha = np.full(self.vocab_size, self.concentration)
         self.transitions = rng.dirichlet(alpha, size=self.n_states)  # (S, V)
@@ -283,6 +396,7 @@ class MarkovSource:
         from bisect import bisect_right
 
         n_tokens = check_int("n_tokens", n_tokens, minimum=1)
+        check_memory("n_tokens", 2 * n_tokens)
         if not isinstance(rng, np.random.Generator):
             raise TypeError(f"rng must be a numpy Generator, e.g. np.random.default_rng(0); "
                             f"got {type(rng).__name__}")

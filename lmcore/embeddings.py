@@ -45,7 +45,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from lmcore._checks import check_choice, check_int, check_rng, check_tokens
+from lmcore._checks import check_choice, check_float, check_int, check_memory, check_rng, check_tokens
 
 #: Defaults of :func:`story_embeddings` (see its docstring for why).
 STORY_DIM = 50
@@ -153,6 +153,13 @@ def _check_embeddings(name: str, embeddings) -> Embeddings:
 # --------------------------------------------------------------------------- similarity
 
 
+def _rescaled(v: np.ndarray) -> np.ndarray:
+    """``v`` with every row whose largest entry is extreme (beyond 1e+-100) divided by it."""
+    big = np.abs(v).max(axis=-1, keepdims=True)
+    extreme = (big > 1e100) | ((big < 1e-100) & (big > 0))
+    return np.where(extreme, v / np.where(extreme, big, 1.0), v) if extreme.any() else v
+
+
 def cosine_similarity(a, b):
     """Cosine of the angle between vectors: ``a . b / (|a| |b|)``, a number in [-1, 1].
 
@@ -178,6 +185,7 @@ def cosine_similarity(a, b):
     if a.shape[-1] != b.shape[-1]:
         raise ValueError(f"a and b must have the same last dimension d; got shapes {a.shape} "
                          f"and {b.shape}")
+    a, b = _rescaled(a), _rescaled(b)  # |v| of a 1e200 vector overflows, of 1e-200 underflows
     na = np.linalg.norm(a, axis=-1)
     nb = np.linalg.norm(b, axis=-1)
     for name, norms in (("a", na), ("b", nb)):
@@ -202,6 +210,7 @@ def random_pair_cosines(dim: int, pairs: int, rng, distribution: str = "normal")
     """
     dim = check_int("dim", dim, minimum=1)
     pairs = check_int("pairs", pairs, minimum=1)
+    check_memory("dim and pairs", 2 * dim * pairs)
     rng = check_rng("rng", rng)
     check_choice("distribution", distribution, ("normal", "uniform"))
     draw = rng.standard_normal if distribution == "normal" else rng.random
@@ -256,6 +265,7 @@ def random_embeddings(words, dim: int, rng) -> Embeddings:
     """
     words = check_tokens("words", words)
     dim = check_int("dim", dim, minimum=1)
+    check_memory("dim", len(words) * dim)
     rng = check_rng("rng", rng)
     return Embeddings(words, rng.standard_normal((len(words), dim)))
 
@@ -295,7 +305,7 @@ def cooccurrence(tokens, window: int, vocab) -> np.ndarray:
     [[0, 1, 1], [1, 0, 0], [1, 0, 0]]
     """
     tokens = check_tokens("tokens", tokens)
-    window = check_int("window", window, minimum=1)
+    window = min(check_int("window", window, minimum=1), max(len(tokens) - 1, 1))  # no pair is further
     vocab = check_tokens("vocab", vocab)
     if not vocab:
         raise ValueError("vocab must hold at least one word")
@@ -337,9 +347,11 @@ def ppmi(counts) -> np.ndarray:
         raise ValueError(f"counts must be a non-empty 2-D matrix, got shape {counts.shape}")
     if np.any(counts < 0):
         raise ValueError("counts must be >= 0 (they are counts)")
-    total = counts.sum()
-    if total == 0:
+    if counts.max() == 0:
         raise ValueError("counts must not be all zero: nothing was counted")
+    if not 1e-100 < counts.max() < 1e100:
+        counts = counts / counts.max()  # PPMI is scale-free; this keeps sums of 1e300s finite
+    total = counts.sum()
     rows = counts.sum(axis=1)
     cols = counts.sum(axis=0)
     seen = counts > 0
@@ -393,8 +405,7 @@ def svd_embeddings(matrix, dim: int, power: float = 0.5) -> np.ndarray:
     if matrix.ndim != 2 or matrix.size == 0:
         raise ValueError(f"matrix must be a non-empty 2-D array, got shape {matrix.shape}")
     dim = check_int("dim", dim, minimum=1, maximum=min(matrix.shape))
-    if isinstance(power, bool) or not isinstance(power, (int, float)) or not 0 <= power <= 1:
-        raise ValueError(f"power must be a number in [0, 1], got {power!r}")
+    power = check_float("power", power, minimum=0, maximum=1)
     if matrix.shape[0] == matrix.shape[1] and np.array_equal(matrix, matrix.T):
         eigenvalues, q = np.linalg.eigh(matrix)  # matrix = Q diag(lambda) Q^T
         order = np.argsort(-np.abs(eigenvalues), kind="stable")[:dim]
@@ -509,7 +520,7 @@ def story_matrices(window: int = STORY_WINDOW,
     (('the', 'and', 'a'), (50, 50), (50, 50))
     """
     window = check_int("window", window, minimum=1, maximum=20)
-    vocab_size = check_int("vocab_size", vocab_size, minimum=2)
+    vocab_size = check_int("vocab_size", vocab_size, minimum=2, maximum=2000)  # (V, V): keep them quick
     tokens = _story_tokens()
     vocab = frequent_words(tokens, vocab_size)
     counts = cooccurrence(tokens, window, vocab)
@@ -550,8 +561,7 @@ def story_embeddings(dim: int = STORY_DIM, window: int = STORY_WINDOW,
     (Embeddings(1000 words, dim 50), True)
     """
     dim = check_int("dim", dim, minimum=1, maximum=STORY_MAX_DIM)
-    if isinstance(power, bool) or not isinstance(power, (int, float)) or not 0 <= power <= 1:
-        raise ValueError(f"power must be a number in [0, 1], got {power!r}")
+    power = check_float("power", power, minimum=0, maximum=1)
     words, vectors = _story_vectors(check_int("window", window, minimum=1, maximum=20),
                                     check_int("vocab_size", vocab_size, minimum=2),
                                     float(power))

@@ -50,8 +50,8 @@ def _check_base(base) -> float:
     if isinstance(base, bool) or not isinstance(base, numbers.Real):
         raise TypeError(f"base must be a real number (2 for bits, math.e for nats), got {base!r}")
     base = float(base)
-    if not math.isfinite(base) or base <= 0 or base == 1:
-        raise ValueError(f"base must be > 0 and != 1 (2 for bits, math.e for nats), got {base}")
+    if not math.isfinite(base) or base <= 1:  # a base below 1 makes every information negative
+        raise ValueError(f"base must be > 1 (2 for bits, math.e for nats), got {base}")
     return base
 
 
@@ -81,10 +81,10 @@ def _distribution(name: str, p) -> np.ndarray:
             if c < 0:
                 raise ValueError(f"{name}[{key!r}] is a negative count ({c}); counts must be >= 0")
         counts = np.asarray(values, dtype=float)
-        total = counts.sum()
-        if total <= 0:
+        if counts.max() <= 0:
             raise ValueError(f"{name} has a total count of 0: nothing was observed")
-        return counts / total
+        counts = counts / counts.max()  # so a sum of counts near 1e308 cannot overflow
+        return counts / counts.sum()
     return check_probabilities(name, p, atol=1e-6)
 
 
@@ -137,14 +137,16 @@ def text_entropy(text: str, unit: str = "char", base: float = 2) -> float:
 def _symbol_ids(name: str, text) -> np.ndarray:
     """Integer ids (N,) for the symbols of a string (characters) or a sequence of tokens."""
     if isinstance(text, str):
-        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)  # (N,) code points
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)  # (N,) code points
     elif isinstance(text, np.ndarray):
         if text.ndim != 1:
             raise ValueError(f"{name} must be 1-D, got shape {text.shape}")
         codes = text
     elif isinstance(text, (list, tuple)):
-        if text and not all(isinstance(t, (str, numbers.Integral)) for t in text):
-            raise TypeError(f"{name} must hold only strings or integers")
+        if text and not (all(isinstance(t, str) for t in text)
+                         or all(isinstance(t, numbers.Integral) and not isinstance(t, bool) for t in text)):
+            # one type only: mixed, the int 1 and the str '1' would become one symbol
+            raise TypeError(f"{name} must hold only strings or only integers, not a mix")
         codes = np.array(text) if text else np.zeros(0, dtype=np.int64)
     else:
         raise TypeError(f"{name} must be a str, a list of tokens or a 1-D array, "
@@ -300,7 +302,11 @@ def compression_bits_per_char(text: str) -> dict[str, float]:
         raise TypeError(f"text must be a str, got {type(text).__name__}")
     if not text:
         raise ValueError("text is empty: there is nothing to compress")
-    data = text.encode("utf-8")
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"text holds a lone surrogate {text[exc.start]!r} at position {exc.start}: "
+                         "it is not valid Unicode text and has no UTF-8 bytes") from None
     sizes = {
         "zlib": len(zlib.compress(data, 9)),
         "bz2": len(bz2.compress(data, 9)),

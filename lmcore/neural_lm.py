@@ -46,7 +46,15 @@ from collections import Counter
 
 import numpy as np
 
-from lmcore._checks import check_float, check_int, check_rng, check_sentences
+from lmcore._checks import (
+    check_array,
+    check_float,
+    check_int,
+    check_memory,
+    check_rng,
+    check_sentences,
+    check_tokens,
+)
 from lmcore.ngram import EOS, UNK
 
 
@@ -58,7 +66,11 @@ def log_softmax(logits: np.ndarray) -> np.ndarray:
     >>> np.round(np.exp(log_softmax(np.array([[0.0, 0.0], [1000.0, 0.0]]))), 3).tolist()
     [[0.5, 0.5], [1.0, 0.0]]
     """
-    shifted = logits - logits.max(axis=-1, keepdims=True)
+    logits = check_array("logits", logits, min_ndim=1, allow_neg_inf=True)
+    if np.isneginf(logits).all(axis=-1).any():
+        raise ValueError("logits has a row whose scores are all -inf: no token is possible")
+    with np.errstate(over="ignore"):  # a gap beyond 1.8e308 is -inf: log P is below any float
+        shifted = logits - logits.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
@@ -72,7 +84,7 @@ def build_vocab(sentences, min_count: int = 1) -> tuple[str, ...]:
     >>> build_vocab([["a", "b", "a"]], min_count=2)
     ('</s>', '<unk>', 'a')
     """
-    sentences = check_sentences("sentences", sentences)
+    sentences = check_sentences("sentences", sentences, words=True)
     min_count = check_int("min_count", min_count, minimum=1)
     counts = Counter(w for s in sentences for w in s)
     return tuple(sorted({w for w, c in counts.items() if c >= min_count} | {EOS, UNK}))
@@ -81,7 +93,7 @@ def build_vocab(sentences, min_count: int = 1) -> tuple[str, ...]:
 def _check_vocab(vocab) -> dict[str, int]:
     if isinstance(vocab, str) or not isinstance(vocab, (tuple, list)):
         raise TypeError(f"vocab must be a tuple of words (from build_vocab), got {type(vocab).__name__}")
-    index = {w: i for i, w in enumerate(vocab)}
+    index = {w: i for i, w in enumerate(check_tokens("vocab", vocab))}
     if len(index) != len(vocab) or EOS not in index or UNK not in index:
         raise ValueError("vocab must hold distinct words including '</s>' and '<unk>' (use build_vocab)")
     return index
@@ -112,6 +124,7 @@ def make_examples(sentences, vocab, context_size: int) -> tuple[np.ndarray, np.n
     sentences = check_sentences("sentences", sentences)
     index = _check_vocab(vocab)
     n = check_int("context_size", context_size, minimum=1)
+    check_memory("context_size", sum(len(s) + 1 for s in sentences) * (n + 1))
     bos, unk = len(vocab), index[UNK]
     contexts, targets = [], []
     for s in sentences:
@@ -137,19 +150,25 @@ class NeuralLM:
 
     def check_data(self, contexts, targets) -> tuple[np.ndarray, np.ndarray]:
         """Validate a batch: contexts (B, context_size) ids in 0..V, targets (B,) in 0..V-1."""
-        contexts, targets = np.asarray(contexts), np.asarray(targets)
-        if contexts.ndim != 2 or contexts.shape[1] != self.context_size or len(contexts) == 0:
-            raise ValueError(f"contexts must have shape (B, {self.context_size}) with B >= 1, "
-                             f"got {contexts.shape}")
+        contexts = self._check_contexts(contexts)
+        targets = check_array("targets", targets, integer=True, nonempty=False)
         if targets.shape != (len(contexts),):
             raise ValueError(f"targets must have shape ({len(contexts)},), got {targets.shape}")
-        for name, arr, top in (("contexts", contexts, self.vocab_size),
-                               ("targets", targets, self.vocab_size - 1)):
-            if not np.issubdtype(arr.dtype, np.integer):
-                raise TypeError(f"{name} must hold integer ids, got dtype {arr.dtype}")
+        for name, arr, top in (("targets", targets, self.vocab_size - 1),):
             if arr.min() < 0 or arr.max() > top:
                 raise ValueError(f"{name} must hold ids in 0..{top}, got {arr.min()}..{arr.max()}")
         return contexts, targets
+
+    def _check_contexts(self, contexts) -> np.ndarray:
+        """contexts (B, context_size), integer ids in 0..V (V is <s>), B >= 1."""
+        contexts = check_array("contexts", contexts, integer=True, nonempty=False)
+        if contexts.ndim != 2 or contexts.shape[1] != self.context_size or len(contexts) == 0:
+            raise ValueError(f"contexts must have shape (B, {self.context_size}) with B >= 1, "
+                             f"got {contexts.shape}")
+        if contexts.min() < 0 or contexts.max() > self.vocab_size:
+            raise ValueError(f"contexts must hold ids in 0..{self.vocab_size}, "
+                             f"got {contexts.min()}..{contexts.max()}")
+        return contexts
 
     @property
     def n_params(self) -> int:
@@ -215,11 +234,12 @@ class BigramLM(NeuralLM):
     def __init__(self, vocab_size: int, add_k: float = 0.0):
         self.vocab_size = check_int("vocab_size", vocab_size, minimum=2)
         self.add_k = check_float("add_k", add_k, minimum=0)
+        check_memory("vocab_size", (self.vocab_size + 1) * self.vocab_size * 4)  # W, its gradient, ...
         self.params = {"W": np.zeros((self.vocab_size + 1, self.vocab_size))}
 
     def log_probs(self, contexts) -> np.ndarray:
         """Forward pass: log P(w | previous id) for each row of ``contexts`` (B, 1): (B, V) nats."""
-        return log_softmax(self.params["W"][np.asarray(contexts)[:, -1]])  # (B, V)
+        return log_softmax(self.params["W"][self._check_contexts(contexts)[:, -1]])  # (B, V)
 
     def _counts(self, contexts, targets) -> np.ndarray:
         """The batch's bigram count table C[prev, next], shape (V + 1, V)."""
@@ -285,6 +305,7 @@ class MLPLM(NeuralLM):
         self.weight_decay = check_float("weight_decay", weight_decay, minimum=0)
         rng = check_rng("rng", rng)
         n, V = self.context_size, self.vocab_size
+        check_memory("vocab_size, context_size, embed_dim and hidden", 4 * ((V + 1) * d + n * d * h + h * V))
         self.params = {
             "E": rng.normal(0.0, 0.1, (V + 1, d)),
             "W1": rng.normal(0.0, 1.0 / math.sqrt(n * d), (n * d, h)),
@@ -299,7 +320,7 @@ class MLPLM(NeuralLM):
         Training then starts near the unigram model instead of the uniform one and needs
         fewer steps. Returns the model.
         """
-        targets = np.asarray(targets)
+        targets = check_array("targets", targets, ndim=1, integer=True)
         self.check_data(np.full((len(targets), self.context_size), self.vocab_size), targets)
         counts = np.bincount(targets, minlength=self.vocab_size) + 1.0  # (V,)
         self.params["b2"][:] = np.log(counts / counts.sum())
@@ -314,7 +335,7 @@ class MLPLM(NeuralLM):
 
     def log_probs(self, contexts) -> np.ndarray:
         """Forward pass: log P(w | context) for each row of ``contexts`` (B, n): (B, V) nats."""
-        return log_softmax(self._forward(np.asarray(contexts))[2])
+        return log_softmax(self._forward(self._check_contexts(contexts))[2])
 
     def loss_and_grads(self, contexts, targets) -> tuple[float, dict[str, np.ndarray]]:
         """Mean cross-entropy of the batch (nats/token, plus the L2 penalty) and every gradient."""

@@ -29,6 +29,7 @@ numpy arrays of integer codes and look every held-out n-gram up at once by binar
 
 from __future__ import annotations
 
+import numbers
 from collections import Counter
 from functools import cached_property
 from itertools import chain, repeat
@@ -37,12 +38,17 @@ import numpy as np
 
 from lmcore import information
 from lmcore._checks import (
+    RESERVED,
+    check_array,
     check_choice,
     check_float,
     check_int,
+    check_list,
+    check_memory,
     check_rng,
     check_sentences,
     check_tokens,
+    check_words,
 )
 
 BOS = "<s>"
@@ -65,7 +71,8 @@ def ngram_counts(tokens, n: int) -> dict[str, dict[str, int]]:
     >>> ngram_counts("the cat sat on the mat".split(), 2)
     {'the': {'cat': 1, 'mat': 1}, 'cat': {'sat': 1}, 'sat': {'on': 1}, 'on': {'the': 1}}
     """
-    tokens = check_tokens("tokens", tokens)
+    # a token with a space would merge contexts: ('a b', 'c') and ('a', 'b c') both read 'a b c'
+    tokens = check_words("tokens", tokens, allow_reserved=True, allow_spaces=False)
     n = check_int("n", n, minimum=1)
     counts: dict[str, dict[str, int]] = {}
     for i in range(len(tokens) - n + 1):
@@ -88,12 +95,13 @@ def conditional_probabilities(counts: dict[str, dict[str, int]]) -> dict[str, di
     for context, following in counts.items():
         if not isinstance(following, dict) or not following:
             raise ValueError(f"counts[{context!r}] must be a non-empty dict of word counts")
-        if any(not isinstance(c, int) or isinstance(c, bool) or c < 0 for c in following.values()):
+        if any(not isinstance(c, numbers.Integral) or isinstance(c, bool) or c < 0
+               for c in following.values()):
             raise ValueError(f"counts[{context!r}] must hold non-negative integer counts")
         total = sum(following.values())
         if total == 0:
             raise ValueError(f"counts[{context!r}] has a total count of 0")
-        probs[context] = {word: c / total for word, c in following.items()}
+        probs[context] = {word: int(c) / int(total) for word, c in following.items()}
     return probs
 
 
@@ -104,7 +112,9 @@ def pad(sentence, n: int) -> list[str]:
     ['<s>', '<s>', 'hi', '</s>']
     """
     n = check_int("n", n, minimum=1)
-    return [BOS] * (n - 1) + check_tokens("sentence", sentence) + [EOS]
+    sentence = check_tokens("sentence", sentence)
+    check_memory("n", n + len(sentence))
+    return [BOS] * (n - 1) + sentence + [EOS]
 
 
 class NGramModel:
@@ -159,7 +169,12 @@ class NGramModel:
         """Count every n-gram of the padded ``sentences`` (a list of token lists); return self."""
         sentences = self._sentences(sentences)
         n = self.n
-        self.vocab = tuple(sorted({w for s in sentences for w in s} | {EOS, UNK}))
+        check_memory("n", 3 * n * sum(len(s) + n for s in sentences))  # the (N, n) windows
+        seen = {w for s in sentences for w in s}
+        if seen & set(RESERVED):
+            raise ValueError(f"sentences hold {sorted(seen & set(RESERVED))}: the model adds <s> and </s> "
+                             "itself, so as words they would make prob and probabilities disagree")
+        self.vocab = tuple(sorted(seen | {EOS, UNK}))
         self._index = {w: i for i, w in enumerate(self.vocab)}
         self.__dict__.pop("_tables", None)  # the readable dict tables are rebuilt on demand
         V = len(self.vocab)
@@ -457,7 +472,7 @@ class NGramModel:
         [3.5]
         """
         self._require_fitted()
-        ks = np.atleast_1d(np.asarray(ks, dtype=float))
+        ks = np.atleast_1d(check_array("ks", ks))
         if ks.ndim != 1 or ks.size == 0 or not np.all(np.isfinite(ks)) or np.any(ks <= 0):
             raise ValueError(f"ks must be a non-empty 1-D sequence of numbers > 0, got {ks!r}")
         count, total, _ = self._lookup(self._encode(self._sentences(sentences)))[-1]
@@ -514,8 +529,8 @@ def verbatim_share(generated, sentences) -> float:
 
     if isinstance(generated, str) or isinstance(sentences, str):
         raise TypeError("generated and sentences must be lists of sentences, not a single string")
-    generated = [as_tuple("generated", g) for g in generated]
+    generated = [as_tuple("generated", g) for g in check_list("generated", generated, "a list of sentences")]
     if not generated:
         raise ValueError("generated is empty: give at least one sentence")
-    known = {as_tuple("sentences", s) for s in sentences}
+    known = {as_tuple("sentences", s) for s in check_list("sentences", sentences, "a list of sentences")}
     return sum(g in known for g in generated) / len(generated)

@@ -38,7 +38,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from lmcore._checks import check_float, check_int, check_probabilities, check_rng, check_tokens
+from lmcore._checks import (
+    check_float,
+    check_int,
+    check_memory,
+    check_probabilities,
+    check_rng,
+    check_tokens,
+)
 from lmcore.ngram import BOS, EOS, NGramModel
 
 #: Tolerance when comparing a cumulative probability with ``p`` in :func:`top_p`, so that
@@ -201,6 +208,7 @@ def sample(probs, rng: np.random.Generator, temperature: float = 1.0, top_k: int
     rng = check_rng("rng", rng)
     if size is not None:
         size = check_int("size", size, minimum=1)
+        check_memory("size", 2 * size)
     q = sampling_distribution(probs, temperature, top_k, top_p)
     cdf = np.cumsum(q)  # (V,)
     last = int(np.flatnonzero(q)[-1])  # never step past the last possible word

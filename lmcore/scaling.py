@@ -36,7 +36,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lmcore._checks import check_int, check_rng, check_sentences
+from lmcore._checks import (
+    check_array,
+    check_callable,
+    check_float,
+    check_int,
+    check_list,
+    check_memory,
+    check_rng,
+    check_sentences,
+)
 
 #: Kaplan et al. (2020), arXiv:2001.08361, eqs. 1.1 and 1.2 (loss in nats per token).
 KAPLAN_2020 = {"N_c": 8.8e13, "alpha_N": 0.076, "D_c": 5.4e13, "alpha_D": 0.095}
@@ -60,8 +69,7 @@ class PowerLaw:
 
 
 def _validate_xy(x, y):
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
+    x, y = check_array("x", x), check_array("y", y)
     if x.ndim != 1 or y.ndim != 1 or x.shape != y.shape:
         raise ValueError(f"x and y must be 1-D of the same length, got shapes {x.shape} and {y.shape}")
     if x.size < 3:
@@ -78,6 +86,8 @@ def _validate_xy(x, y):
 def _solve_linear(x, y, alpha):
     """Best (E, A) for a fixed alpha, and the sum of squared residuals."""
     design = np.column_stack([np.ones_like(x), x ** (-alpha)])  # (n, 2)
+    if not np.isfinite(design).all():  # x spans so many decades that x ** -alpha overflows
+        return math.nan, math.nan, math.inf
     coef, *_ = np.linalg.lstsq(design, y, rcond=None)
     residual = y - design @ coef
     return coef[0], coef[1], float(residual @ residual)
@@ -95,12 +105,15 @@ def fit_power_law(x, y, alpha_range=(1e-3, 3.0)) -> PowerLaw:
     True
     """
     x, y = _validate_xy(x, y)
-    lo, hi = alpha_range
+    lo, hi = _alpha_range(alpha_range)
     if not (0 < lo < hi):
         raise ValueError(f"alpha_range must be (low, high) with 0 < low < high, got {alpha_range}")
     # x is rescaled to its geometric mean so x ** -alpha stays well conditioned
     scale = math.exp(float(np.mean(np.log(x))))
     xs = x / scale
+    y_scale = float(np.abs(y).max())  # and an extreme y to its largest value: squares of 1e200 overflow
+    y_scale = y_scale if not 1e-100 < y_scale < 1e100 and y_scale > 0 else 1.0
+    y = y / y_scale
     grid = np.geomspace(lo, hi, 400)
     sse = [_solve_linear(xs, y, a)[2] for a in grid]
     i = int(np.argmin(sse))
@@ -114,9 +127,20 @@ def fit_power_law(x, y, alpha_range=(1e-3, 3.0)) -> PowerLaw:
             a = c
     alpha = (a + b) / 2
     E, A_scaled, sse_best = _solve_linear(xs, y, alpha)
+    if not math.isfinite(sse_best):
+        raise ValueError(f"x spans too many orders of magnitude ({x.min():.3g} to {x.max():.3g}) "
+                         "for x ** -alpha to stay finite")
+
     # undo the rescaling: A_scaled * (x / scale) ** -alpha == (A_scaled * scale ** alpha) * x ** -alpha
-    return PowerLaw(E=float(E), A=float(A_scaled * scale**alpha), alpha=float(alpha),
-                    rmse=math.sqrt(sse_best / x.size))
+    return PowerLaw(E=float(E * y_scale), A=float(A_scaled * y_scale * scale**alpha), alpha=float(alpha),
+                    rmse=y_scale * math.sqrt(sse_best / x.size))
+
+
+def _alpha_range(alpha_range) -> tuple[float, float]:
+    pair = check_array("alpha_range", check_list("alpha_range", alpha_range, "a pair (low, high)"))
+    if pair.shape != (2,):
+        raise ValueError(f"alpha_range must be a pair (low, high), got {alpha_range!r}")
+    return float(pair[0]), float(pair[1])
 
 
 def kaplan_loss_vs_data(D):
@@ -125,7 +149,7 @@ def kaplan_loss_vs_data(D):
     >>> round(float(kaplan_loss_vs_data(5.4e13)), 3)
     1.0
     """
-    D = np.asarray(D, dtype=float)
+    D = check_array("D", D)
     if np.any(D <= 0):
         raise ValueError("D must be > 0 tokens")
     return (KAPLAN_2020["D_c"] / D) ** KAPLAN_2020["alpha_D"]
@@ -137,7 +161,7 @@ def kaplan_loss_vs_params(N):
     >>> round(float(kaplan_loss_vs_params(8.8e13)), 3)
     1.0
     """
-    N = np.asarray(N, dtype=float)
+    N = check_array("N", N)
     if np.any(N <= 0):
         raise ValueError("N must be > 0 parameters")
     return (KAPLAN_2020["N_c"] / N) ** KAPLAN_2020["alpha_N"]
@@ -149,8 +173,7 @@ def chinchilla_loss(N, D):
     >>> round(float(chinchilla_loss(70e9, 1.4e12)), 3)   # Chinchilla itself
     1.937
     """
-    N = np.asarray(N, dtype=float)
-    D = np.asarray(D, dtype=float)
+    N, D = check_array("N", N), check_array("D", D)
     if np.any(N <= 0) or np.any(D <= 0):
         raise ValueError("N (parameters) and D (tokens) must be > 0")
     h = HOFFMANN_2022
@@ -180,14 +203,13 @@ def learning_curve(model_factory, corpus, sizes, rng: np.random.Generator) -> np
     True
     """
     rng = check_rng("rng", rng)
-    if not callable(model_factory):
-        raise TypeError(f"model_factory must be callable, got {type(model_factory).__name__}")
+    check_callable("model_factory", model_factory, "a function returning a new model")
     if not (isinstance(corpus, (tuple, list)) and len(corpus) == 2):
         raise TypeError("corpus must be a pair (train_sentences, test_sentences)")
     train, test = list(corpus[0]), list(corpus[1])
     if not train or not test:
         raise ValueError("corpus must hold non-empty train and test sentence lists")
-    sizes = [check_int("sizes[]", s, minimum=1) for s in sizes]
+    sizes = [check_int("sizes[]", s, minimum=1) for s in check_list("sizes", sizes, "a list of token counts")]
     if not sizes or sizes != sorted(sizes):
         raise ValueError(f"sizes must be a non-empty increasing list of token counts, got {sizes}")
     total = sum(len(s) for s in train)
@@ -222,7 +244,7 @@ def training_prefixes(train, sizes, rng: np.random.Generator) -> list[list[list[
     """
     rng = check_rng("rng", rng)
     train = check_sentences("train", train)
-    sizes = [check_int("sizes[]", s, minimum=1) for s in sizes]
+    sizes = [check_int("sizes[]", s, minimum=1) for s in check_list("sizes", sizes, "a list of token counts")]
     total = sum(len(s) for s in train)
     if not sizes or sizes != sorted(sizes) or sizes[-1] > total:
         raise ValueError(f"sizes must be a non-empty increasing list of at most {total} tokens, got {sizes}")
@@ -296,6 +318,7 @@ def source_cross_entropy(source, symbols) -> float:
     True
     """
     source = _check_source(source)
+    symbols = check_list("symbols", symbols, "a sequence of symbol ids or names")
     if len(symbols) and isinstance(symbols[0], str):  # symbol names, e.g. a sentence of markov_sentences
         names = {name: i for i, name in enumerate(source.symbols)}
         unknown = sorted(set(symbols) - set(names))
@@ -331,6 +354,7 @@ def markov_sentences(source, n_tokens: int, length: int, rng: np.random.Generato
     source = _check_source(source)
     n_tokens = check_int("n_tokens", n_tokens, minimum=1)
     length = check_int("length", length, minimum=1)
+    check_memory("n_tokens", 8 * n_tokens)
     names = np.array(source.symbols)
     x = names[source.sample(n_tokens, check_rng("rng", rng))]  # (n_tokens,) symbol names
     return [x[i : i + length].tolist() for i in range(0, n_tokens, length)]
@@ -395,15 +419,15 @@ class MLPModel:
                  lr: float = 0.03, seed: int = 0):
         from lmcore.neural_lm import _check_vocab
 
-        self.vocab = tuple(vocab)
+        self.vocab = tuple(check_list("vocab", vocab, "a tuple of words (from build_vocab)"))
         self._index = _check_vocab(self.vocab)
         self.context_size = check_int("context_size", context_size, minimum=1)
         self.embed_dim = check_int("embed_dim", embed_dim, minimum=1)
         self.hidden = check_int("hidden", hidden, minimum=1)
-        self.weight_decay = weight_decay
+        self.weight_decay = check_float("weight_decay", weight_decay, minimum=0)
         self.steps = check_int("steps", steps, minimum=1)
         self.batch_size = check_int("batch_size", batch_size, minimum=1)
-        self.lr = lr
+        self.lr = check_float("lr", lr, minimum=0, min_inclusive=False)
         self.seed = check_int("seed", seed, minimum=0)
         self.model = None
 

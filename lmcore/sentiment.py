@@ -19,8 +19,9 @@ share of positives in each, train on ``k - 1`` folds, score on the one left out,
 the mean and standard deviation of the ``k`` accuracies (:func:`evaluate`).
 
 Data: :func:`load_reviews` reads ``lmcore/data/reviews.tsv``, 850 short reviews written for
-this course (see ``lmcore/data/REVIEWS.md``). :func:`download_reviews` fetches a larger
-public labelled set, only when called, verifies its SHA-256 and caches it atomically.
+this course (see ``lmcore/data/REVIEWS.md``). A larger public labelled set, the UCI
+Sentiment Labelled Sentences, comes from :func:`lmcore.datasets.uci_sentiment` (downloaded
+only when called, verified, cached), parsed by :func:`read_labelled_sentences`.
 
 The models are scikit-learn pipelines, the library the slide uses; this module adds the
 evaluation and the read-outs (weights, per-word contributions, confusion matrix).
@@ -32,16 +33,7 @@ evaluation and the read-outs (weights, per-word contributions, confusion matrix)
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import os
-import re
-import tempfile
-import urllib.error
-import urllib.request
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
@@ -53,8 +45,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 
-from lmcore._checks import check_choice, check_float, check_int
+from lmcore._checks import check_array, check_float, check_int, check_list, read_text_file
 from lmcore.corpus import words
+from lmcore.datasets import default_cache_dir  # noqa: F401 (moved there; kept importable here)
 
 #: Class names, indexed by label: 0 = negative, 1 = positive.
 LABELS = ("negative", "positive")
@@ -96,12 +89,11 @@ def load_reviews(path=None) -> Reviews:
     if path is None:
         raw = resources.files("lmcore").joinpath("data", "reviews.tsv").read_text("utf-8")
     else:
-        if not isinstance(path, (str, os.PathLike)):
-            raise TypeError(f"path must be a file path, got {type(path).__name__}")
-        raw = Path(path).read_text("utf-8")
+        raw = read_text_file(path)  # clear errors that name the file; a UTF-8 BOM is fine
     lines = raw.splitlines()
     if not lines or lines[0] != "label\tdomain\ttext":
-        raise ValueError("path must point to a TSV file whose first line is 'label<TAB>domain<TAB>text'")
+        where = "path" if path is None else f"path {str(path)!r}"
+        raise ValueError(f"{where} must point to a TSV file whose first line is 'label<TAB>domain<TAB>text'")
     texts, labels, domains = [], [], []
     for number, line in enumerate(lines[1:], start=2):
         parts = line.split("\t")
@@ -157,141 +149,6 @@ def read_labelled_sentences(path) -> Reviews:
     return Reviews(texts, np.array(labels, dtype=np.int64), domains)
 
 
-@dataclass(frozen=True)
-class RemoteDataset:
-    """Where a public data set lives, the SHA-256 its file must have, and how to parse it.
-
-    ``sha256`` is data, not code: ``None`` means nobody has recorded it yet, and
-    :func:`download_reviews` then refuses to run rather than skip the check.
-    """
-
-    url: str
-    sha256: str | None
-    filename: str
-    parse: Callable[[Path], Reviews]
-    description: str
-
-
-#: The data sets :func:`download_reviews` knows. To fill in a checksum, download the file
-#: once on a trusted connection and record ``sha256_of(file)`` here (see data/REVIEWS.md).
-DATASETS: dict[str, RemoteDataset] = {
-    "uci-sentiment": RemoteDataset(
-        url="https://archive.ics.uci.edu/static/public/331/sentiment+labelled+sentences.zip",
-        sha256=None,  # not yet recorded: must be filled in by someone with network access
-        filename="sentiment_labelled_sentences.zip",
-        parse=read_labelled_sentences,
-        description="UCI Sentiment Labelled Sentences: 3,000 sentences from Amazon, IMDb "
-                    "and Yelp, 1,500 positive and 1,500 negative (Kotzias et al., 2015)",
-    ),
-}
-
-_HEX64 = re.compile(r"[0-9a-f]{64}")
-# The opener is a module attribute so tests can replace it (no test touches the network).
-_urlopen = urllib.request.urlopen
-
-
-def sha256_of(path) -> str:
-    """Return the SHA-256 of a file's bytes as 64 lowercase hex digits (read in 64 KiB chunks).
-
-    >>> import tempfile, pathlib
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     p = pathlib.Path(d, "x"); _ = p.write_bytes(b"abc"); sha256_of(p)[:16]
-    'ba7816bf8f01cfea'
-    """
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 16):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def default_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/lmcore`` (``~/.cache/lmcore`` if the variable is unset)."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "lmcore"
-
-
-def _fetch(url: str, target: Path, expected: str, timeout: float) -> None:
-    """Download ``url`` to ``target`` atomically: a temporary file in the same folder, hashed
-    while it is written, renamed over ``target`` only if the SHA-256 matches."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        digest = hashlib.sha256()
-        with os.fdopen(fd, "wb") as out:
-            try:
-                with _urlopen(url, timeout=timeout) as response:
-                    while chunk := response.read(1 << 16):
-                        digest.update(chunk)
-                        out.write(chunk)
-            except (urllib.error.URLError, OSError) as exc:
-                reason = getattr(exc, "reason", exc)
-                raise ConnectionError(
-                    f"could not download {url} ({reason}). Are you offline? The bundled "
-                    f"load_reviews() works without a network; or copy the file by hand to "
-                    f"{target} (it is checked against its SHA-256 before use).") from exc
-        got = digest.hexdigest()
-        if got != expected:
-            raise ValueError(f"sha256 mismatch for {url}: expected {expected}, got {got}; "
-                             "the download was discarded")
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def download_reviews(name: str = "uci-sentiment", cache_dir=None, *, url: str | None = None,
-                     sha256: str | None = None, timeout: float = 30.0) -> Reviews:
-    """Fetch (once), verify and parse a larger public labelled set; never called by a notebook.
-
-    The file is cached in ``cache_dir`` (default :func:`default_cache_dir`). A cached file
-    whose SHA-256 matches is used without any network access; a cached file that does not
-    match is deleted and downloaded again. The download goes to a temporary file that
-    replaces the cache entry only after its SHA-256 matched (``os.replace``), so an
-    interrupted or corrupted download never leaves a partial file behind.
-
-    Args:
-        name: a key of :data:`DATASETS`.
-        cache_dir: folder for the downloaded archive (created if missing).
-        url: override the registry's URL (a mirror, or a ``file://`` URL in tests).
-        sha256: the expected checksum (64 hex digits); ``None`` uses the registry's. If
-            neither is known the function refuses to run: it never skips verification.
-        timeout: seconds to wait for the server.
-
-    Raises:
-        ValueError: unknown or mismatching checksum, or an archive that does not parse.
-        ConnectionError: the file could not be fetched (offline, wrong URL, server error).
-    """
-    name = check_choice("name", name, sorted(DATASETS))
-    spec = DATASETS[name]
-    if url is None:
-        url = spec.url
-    if not isinstance(url, str) or not url:
-        raise TypeError(f"url must be a non-empty string, got {type(url).__name__}")
-    expected = spec.sha256 if sha256 is None else sha256
-    if expected is None:
-        raise ValueError(
-            f"sha256 of {name!r} is not recorded in lmcore.sentiment.DATASETS yet, and "
-            "download_reviews never uses a file it cannot verify. Pass sha256='<64 hex "
-            "digits>' that you obtained from a trusted source (see lmcore/data/REVIEWS.md).")
-    if not isinstance(expected, str) or not _HEX64.fullmatch(expected.lower()):
-        raise ValueError(f"sha256 must be 64 hexadecimal digits, got {expected!r}")
-    expected = expected.lower()
-    timeout = check_float("timeout", timeout, minimum=0, min_inclusive=False)
-    if cache_dir is None:
-        cache_dir = default_cache_dir()
-    if not isinstance(cache_dir, (str, os.PathLike)):
-        raise TypeError(f"cache_dir must be a folder path, got {type(cache_dir).__name__}")
-    cache_dir = Path(cache_dir)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    target = cache_dir / spec.filename
-    if target.exists() and sha256_of(target) != expected:
-        target.unlink()  # stale or corrupted: fetch it again
-    if not target.exists():
-        _fetch(url, target, expected, timeout)
-    return spec.parse(target)
-
-
 # ------------------------------------------------------------------------------- modelling
 
 
@@ -326,7 +183,8 @@ def bag_of_words_pipeline(ngram_range=(1, 1), tfidf: bool = False, C: float = 1.
 
 
 def _check_data(texts, labels, folds: int | None = None):
-    if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
+    texts = check_list("texts", texts, "a list of strings (one review each)")
+    if not all(isinstance(t, str) for t in texts):
         raise TypeError("texts must be a list of strings (one review each)")
     texts = list(texts)
     labels = np.asarray(labels)
@@ -351,7 +209,7 @@ def _check_pipeline(pipeline) -> None:
 
 
 def _splits(labels: np.ndarray, folds: int, seed: int):
-    seed = check_int("seed", seed, minimum=0)
+    seed = check_int("seed", seed, minimum=0, maximum=2**32 - 1)
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     return list(splitter.split(np.zeros(len(labels)), labels))
 
@@ -437,8 +295,8 @@ def regularisation_curve(texts, labels, Cs, folds: int = 5, seed: int = 0,
     Equivalent to calling :func:`evaluate` once per C, but each fold's vocabulary is built
     once and shared by all values of C (it does not depend on C), so it is ~2x faster.
     """
-    texts, labels, folds = _check_data(texts, labels, folds)
-    Cs = np.asarray(Cs, dtype=float)
+    texts, labels, folds = _check_data(texts, labels, check_int("folds", folds, minimum=2))
+    Cs = check_array("Cs", Cs)
     if Cs.ndim != 1 or Cs.size == 0 or not np.all(np.isfinite(Cs)) or np.any(Cs <= 0):
         raise ValueError("Cs must be a non-empty 1-D sequence of positive numbers")
     test_acc = np.zeros((Cs.size, folds))  # (C, fold)

@@ -40,11 +40,18 @@ import json
 import numbers
 import re
 from collections import Counter, defaultdict
-from pathlib import Path
 
 import numpy as np
 
-from lmcore._checks import check_choice, check_int, check_tokens
+from lmcore._checks import (
+    atomic_write_text,
+    check_array,
+    check_choice,
+    check_int,
+    check_list,
+    check_tokens,
+    read_text_file,
+)
 
 UNK, PAD, BOS, EOS = "<unk>", "<pad>", "<s>", "</s>"
 #: Reserved first, in this order: ids 0, 1, 2, 3.
@@ -138,17 +145,31 @@ class Vocabulary:
         return sum(t not in self._stoi for t in tokens) / len(tokens)
 
     def save(self, path) -> None:
-        """Write the vocabulary to ``path`` as JSON (the tokens in id order)."""
+        """Write the vocabulary to ``path`` as JSON (the tokens in id order).
+
+        The file is written atomically: a failed save leaves any previous file as it was.
+        """
         data = {"format": "lmcore.Vocabulary", "version": 1, "min_freq": self.min_freq,
                 "tokens": list(self._itos)}
-        Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        try:
+            text = json.dumps(data, ensure_ascii=False, indent=1)
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: JSON's \u escapes keep it exactly
+            text = json.dumps(data, ensure_ascii=True, indent=1)
+        atomic_write_text(path, text)
 
     @classmethod
     def load(cls, path) -> Vocabulary:
         """Read a vocabulary written by :meth:`save`; the ids come back unchanged."""
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        try:
+            data = json.loads(read_text_file(path))
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"path {str(path)!r} is not valid JSON ({exc})") from None
         if not isinstance(data, dict) or data.get("format") != "lmcore.Vocabulary":
             raise ValueError(f"path {str(path)!r} does not hold a saved lmcore Vocabulary")
+        missing = sorted({"tokens", "min_freq"} - set(data))
+        if missing:
+            raise ValueError(f"path {str(path)!r} holds a Vocabulary without {missing}")
         tokens = check_tokens("tokens (in the file)", data["tokens"])
         if tuple(tokens[: len(SPECIALS)]) != SPECIALS:
             raise ValueError(f"tokens (in the file) must start with the specials {SPECIALS}")
@@ -173,7 +194,8 @@ def oov_curve(train_tokens, test_tokens, min_freqs) -> tuple[np.ndarray, np.ndar
     test_tokens = check_tokens("test_tokens", test_tokens)
     if not test_tokens:
         raise ValueError("test_tokens is empty: the OOV rate of no tokens is undefined")
-    m = np.array([check_int("min_freqs[]", f, minimum=1) for f in min_freqs], dtype=np.int64)
+    m = np.array([check_int("min_freqs[]", f, minimum=1) for f in check_list("min_freqs", min_freqs)],
+                 dtype=np.int64)
     counts = Counter(t for t in train_tokens if t not in SPECIALS)
     type_counts = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))  # (V,)
     never_oov = np.iinfo(np.int64).max  # a special token is always in the vocabulary
@@ -213,7 +235,7 @@ def zipf_fit(freqs, max_rank: int | None = None) -> tuple[float, float]:
     >>> round(slope, 3), round(10 ** intercept, 3)
     (-1.0, 60.0)
     """
-    freqs = np.asarray(freqs, dtype=float)
+    freqs = check_array("freqs", freqs)
     if freqs.ndim != 1 or freqs.size < 2:
         raise ValueError(f"freqs must be a 1-D array of at least 2 counts, got shape {freqs.shape}")
     if not np.all(np.isfinite(freqs)) or np.any(freqs <= 0):
@@ -256,7 +278,7 @@ def merge_pair(ids, pair, new_id: int) -> list[int]:
     >>> merge_pair([7, 7, 7], (7, 7), 8)
     [8, 7]
     """
-    first, second = pair
+    ids, (first, second), new_id = _id_list("ids", ids), _pair("pair", pair), check_int("new_id", new_id)
     out, i, n = [], 0, len(ids)
     while i < n:
         if i + 1 < n and ids[i] == first and ids[i + 1] == second:
@@ -274,8 +296,10 @@ def count_pairs(seqs, freqs=None) -> dict[tuple[int, int], int]:
     >>> count_pairs([[1, 2, 3], [1, 2]], freqs=[1, 5])
     {(1, 2): 6, (2, 3): 1}
     """
-    seqs = list(seqs)
-    freqs = [1] * len(seqs) if freqs is None else list(freqs)
+    seqs = [_id_list(f"seqs[{i}]", s) for i, s in enumerate(check_list("seqs", seqs, "a list of id lists"))]
+    freqs = [1] * len(seqs) if freqs is None else [
+        check_int(f"freqs[{i}]", f, minimum=0)
+        for i, f in enumerate(check_list("freqs", freqs, "a list of counts"))]
     if len(freqs) != len(seqs):
         raise ValueError(f"freqs must hold one count per sequence: {len(seqs)} sequences, "
                          f"got {len(freqs)}")
@@ -286,11 +310,24 @@ def count_pairs(seqs, freqs=None) -> dict[tuple[int, int], int]:
     return dict(counts)
 
 
+def _id_list(name: str, ids) -> list[int]:
+    """``ids`` as a list of ints (numpy integers accepted); fast when it already is one."""
+    ids = check_list(name, ids, "a list of integer ids")
+    if set(map(type, ids)) <= {int}:
+        return ids
+    return [check_int(f"{name}[{i}]", t) for i, t in enumerate(ids)]
+
+
+def _pair(name: str, pair) -> tuple[int, int]:
+    pair = check_list(name, pair, "a pair of integer ids")
+    if len(pair) != 2:
+        raise ValueError(f"{name} must be a pair of ids, got {len(pair)} items")
+    return check_int(f"{name}[0]", pair[0]), check_int(f"{name}[1]", pair[1])
+
+
 def _check_ids(name: str, ids, size: int) -> list[int]:
-    if isinstance(ids, (str, bytes)):
-        raise TypeError(f"{name} must be a sequence of integer ids, got {type(ids).__name__}")
     out = []
-    for i, t in enumerate(ids):
+    for i, t in enumerate(check_list(name, ids, "a sequence of integer ids")):
         if isinstance(t, bool) or not isinstance(t, numbers.Integral):
             raise TypeError(f"{name}[{i}] must be an integer id, got {type(t).__name__} {t!r}")
         if not 0 <= t < size:
@@ -329,7 +366,7 @@ class BPETokenizer:
     @classmethod
     def from_merges(cls, merges) -> BPETokenizer:
         """A tokenizer with the given merges (pairs of ids; merge ``k`` makes id ``256 + k``)."""
-        merges = list(merges)
+        merges = check_list("merges", merges, "a list of id pairs")
         for k, pair in enumerate(merges):
             if (not isinstance(pair, (tuple, list)) or len(pair) != 2
                     or not all(isinstance(t, numbers.Integral) and not isinstance(t, bool)
@@ -476,10 +513,9 @@ class BPETokenizer:
         """
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
-        if isinstance(vocab_sizes, (str, bytes)):
-            raise TypeError("vocab_sizes must be a sequence of integers, got a string")
         limits = np.array([check_int("vocab_sizes[]", v, minimum=256, maximum=self.vocab_size)
-                           for v in vocab_sizes], dtype=np.int64) - 256  # merges allowed, (K,)
+                           for v in check_list("vocab_sizes", vocab_sizes, "a list of sizes")],
+                          dtype=np.int64) - 256  # merges allowed, (K,)
         totals = np.zeros(len(limits), dtype=np.int64)
         for chunk, n in Counter(pretokenize(text)).items():
             history: list[tuple[int, int]] = []

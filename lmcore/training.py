@@ -36,7 +36,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from lmcore._checks import check_choice, check_float, check_int, check_rng
+from lmcore._checks import (
+    check_array,
+    check_callable,
+    check_choice,
+    check_float,
+    check_int,
+    check_memory,
+    check_rng,
+)
 
 OPTIMIZERS = ("sgd", "adam")
 SCHEDULES = ("constant", "linear")
@@ -91,6 +99,7 @@ def slide_line_data(n: int = 100, seed: int = 42) -> tuple[np.ndarray, np.ndarra
     ((5,), True)
     """
     n = check_int("n", n, minimum=2)
+    check_memory("n", 2 * n)
     rng = np.random.default_rng(check_int("seed", seed, minimum=0))
     x = 2 * rng.random(n)
     return x, 4 + 3 * x + rng.standard_normal(n)
@@ -105,8 +114,9 @@ def least_squares(x, y) -> tuple[float, float]:
     (2.0, 1.0)
     """
     x, y = _line_data(x, y)
-    dx = x - x.mean()
-    slope = float(np.dot(dx, y - y.mean()) / np.dot(dx, dx))
+    sx, sy = np.abs(x).max(), max(np.abs(y).max(), 1e-300)  # scale first: 1e200 ** 2 overflows
+    dx, dy = (x - x.mean()) / sx, (y - y.mean()) / sy
+    slope = float(np.dot(dx, dy) / np.dot(dx, dx) * (sy / sx))
     return slope, float(y.mean() - slope * x.mean())
 
 
@@ -120,7 +130,7 @@ def line_loss(x, y, slope, intercept) -> np.ndarray | float:
     0.25
     """
     x, y = _line_data(x, y)
-    m, b = np.asarray(slope, dtype=float), np.asarray(intercept, dtype=float)
+    m, b = check_array("slope", slope, nonempty=False), check_array("intercept", intercept, nonempty=False)
     if m.shape != b.shape:
         raise ValueError(f"slope and intercept must have the same shape, got {m.shape} and {b.shape}")
     sxx, sx, sxy, sy, syy = (x * x).mean(), x.mean(), (x * y).mean(), y.mean(), (y * y).mean()
@@ -138,8 +148,10 @@ def critical_learning_rate(x) -> float:
     2.0
     """
     x, _ = _line_data(x, np.zeros(np.shape(x)))
-    hessian = np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])
-    return float(2.0 / np.linalg.eigvalsh(hessian)[-1])
+    s = max(np.abs(x).max(), 1.0)  # the Hessian divided by s ** 2, so mean(x * x) never overflows
+    u = x / s
+    hessian = np.array([[np.mean(u * u), np.mean(u) / s], [np.mean(u) / s, 1.0 / s / s]])
+    return float(2.0 / np.linalg.eigvalsh(hessian)[-1] / s / s)
 
 
 class LineFit(NamedTuple):
@@ -171,7 +183,8 @@ def fit_line_gd(x, y, lr: float = 0.01, epochs: int = 1000, start=(0.0, 0.0)) ->
     x, y = _line_data(x, y)
     lr = check_float("lr", lr, minimum=0, min_inclusive=False)
     epochs = check_int("epochs", epochs, minimum=1)
-    if len(start) != 2:
+    check_memory("epochs", 3 * (epochs + 1))
+    if isinstance(start, (str, bytes)) or not hasattr(start, "__len__") or len(start) != 2:
         raise ValueError(f"start must be a (slope, intercept) pair, got {start!r}")
     m, b = (check_float("start[0]", start[0]), check_float("start[1]", start[1]))
     path = np.empty((epochs + 1, 2))
@@ -209,23 +222,28 @@ def gradient_check(f, params: dict, eps: float = 1e-5, rng: np.random.Generator 
     >>> gradient_check(f, {"x": np.array([1.0, -2.0, 0.5])}) < 1e-8
     True
     """
-    if not callable(f):
-        raise TypeError(f"f must be a function params -> (loss, grads), got {type(f).__name__}")
+    check_callable("f", f, "a function params -> (loss, grads)")
     if not isinstance(params, dict) or not params:
         raise TypeError("params must be a non-empty dict of float arrays")
-    eps = check_float("eps", eps, minimum=0, min_inclusive=False)
-    if max_entries is not None:
-        max_entries = check_int("max_entries", max_entries, minimum=1)
-        rng = check_rng("rng", rng)
-    loss, grads = f(params)
-    floor = 1e-3 * max(1.0, abs(float(loss)))
-    worst = 0.0
     for name, p in params.items():
         if not isinstance(p, np.ndarray) or p.dtype != np.float64:
             raise TypeError(f"params[{name!r}] must be a float64 numpy array")
-        g = np.asarray(grads[name])
+    eps = check_float("eps", eps, minimum=0, min_inclusive=False)
+    if max_entries is not None:
+        max_entries = check_int("max_entries", max_entries, minimum=1)
+    if max_entries is not None or rng is not None:
+        rng = check_rng("rng", rng)
+    loss, grads = _loss_and_grads(f, params)
+    if not math.isfinite(loss):
+        return math.inf  # a NaN or infinite loss is never "a perfect match"
+    floor = 1e-3 * max(1.0, abs(float(loss)))
+    worst = 0.0
+    for name, p in params.items():
+        g = np.asarray(grads[name], dtype=float)
         if g.shape != p.shape:
-            raise ValueError(f"grads[{name!r}] has shape {g.shape}, params {p.shape}")
+            raise ValueError(f"f returned grads[{name!r}] of shape {g.shape}, params {p.shape}")
+        if not np.isfinite(g).all():
+            return math.inf
         flat = p.reshape(-1)  # a view: nudging it nudges p
         idx = np.arange(flat.size)
         if max_entries is not None and flat.size > max_entries:
@@ -233,15 +251,46 @@ def gradient_check(f, params: dict, eps: float = 1e-5, rng: np.random.Generator 
         for i in idx:
             old = flat[i]
             flat[i] = old + eps
-            up = f(params)[0]
+            up = _loss_and_grads(f, params)[0]
             flat[i] = old - eps
-            down = f(params)[0]
+            down = _loss_and_grads(f, params)[0]
             flat[i] = old
+            if not (math.isfinite(up) and math.isfinite(down)):
+                return math.inf
             numeric = (up - down) / (2 * eps)
             analytic = g.reshape(-1)[i]
             err = abs(analytic - numeric) / max(abs(analytic), abs(numeric), floor)
             worst = max(worst, float(err))
     return worst
+
+
+def _loss_and_grads(f, params) -> tuple[float, dict]:
+    out = f(params)
+    if not (isinstance(out, tuple) and len(out) == 2 and isinstance(out[1], dict)):
+        raise TypeError(f"f must return a pair (loss, grads dict), got {type(out).__name__}")
+    try:
+        loss = float(out[0])
+    except (TypeError, ValueError):
+        raise TypeError(f"f must return a number as its loss, got {type(out[0]).__name__}") from None
+    missing = set(params) - set(out[1])
+    if missing:
+        raise ValueError(f"f returned grads without {sorted(missing)}")
+    return loss, out[1]
+
+
+def _check_update(params, grads) -> None:
+    """Optimizers update ``params`` in place from ``grads``: same keys, same shapes."""
+    if not isinstance(params, dict):
+        raise TypeError(f"params must be a dict of float arrays, got {type(params).__name__}")
+    if not isinstance(grads, dict):
+        raise TypeError(f"grads must be a dict of arrays, got {type(grads).__name__}")
+    for name, p in params.items():
+        if name not in grads:
+            raise ValueError(f"grads has no entry {name!r} (params has)")
+        if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
+            raise TypeError(f"params[{name!r}] must be a float numpy array")
+        if np.shape(grads[name]) != p.shape:
+            raise ValueError(f"grads[{name!r}] has shape {np.shape(grads[name])}, params {p.shape}")
 
 
 # ---------------------------------------------------------------------------- optimizers
@@ -254,9 +303,10 @@ class SGD:
     """
 
     def __init__(self, lr: float):
-        self.lr = lr
+        self.lr = check_float("lr", lr, minimum=0, min_inclusive=False)
 
     def update(self, params: dict, grads: dict) -> None:
+        _check_update(params, grads)
         for name, p in params.items():
             p -= self.lr * grads[name]
 
@@ -273,12 +323,16 @@ class Adam:
     """
 
     def __init__(self, lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
-        self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
+        self.lr = check_float("lr", lr, minimum=0, min_inclusive=False)
+        self.beta1 = check_float("beta1", beta1, minimum=0, maximum=1, max_inclusive=False)
+        self.beta2 = check_float("beta2", beta2, minimum=0, maximum=1, max_inclusive=False)
+        self.eps = check_float("eps", eps, minimum=0, min_inclusive=False)
         self.t = 0
         self.m: dict[str, np.ndarray] = {}
         self.v: dict[str, np.ndarray] = {}
 
     def update(self, params: dict, grads: dict) -> None:
+        _check_update(params, grads)
         self.t += 1
         b1, b2 = self.beta1, self.beta2
         # the bias corrections 1 / (1 - beta ** t) of the zero-initialised m and v, folded
@@ -367,6 +421,9 @@ def train(model, data, optimizer: str = "sgd", lr: float = 0.1, steps: int = 100
     """
     from tqdm.auto import tqdm
 
+    if not all(hasattr(model, a) for a in ("params", "loss_and_grads", "loss", "check_data")):
+        raise TypeError(f"model must be a lmcore.neural_lm model (e.g. BigramLM(V)), "
+                        f"got {type(model).__name__}")
     optimizer = check_choice("optimizer", optimizer, OPTIMIZERS)
     schedule = check_choice("schedule", schedule, SCHEDULES)
     lr = check_float("lr", lr, minimum=0, min_inclusive=False)
@@ -380,6 +437,7 @@ def train(model, data, optimizer: str = "sgd", lr: float = 0.1, steps: int = 100
         if rng is None:
             raise ValueError("rng must be a numpy Generator when batch_size is set "
                              "(it draws the minibatches), e.g. np.random.default_rng(0)")
+    if rng is not None:
         rng = check_rng("rng", rng)
     opt = SGD(lr) if optimizer == "sgd" else Adam(lr)
     history = History(optimizer, lr)

@@ -143,3 +143,98 @@ def test_split_stories_refuses_too_few_stories():
         corpus.split_stories("A.\n* * *\nB.", 0.3, 0.3)
     with pytest.raises(ValueError, match="dev_fraction"):
         corpus.split_stories("A.\n* * *\nB.\n* * *\nC.", 1.5, 0.1)
+
+
+# ----------------------------------------------------------- any alphabet, any file, the switch
+
+# The tokenizer as it was when it knew only English letters, kept here as the reference.
+OLD_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*|[0-9]+")
+OLD_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?![a-z])")
+
+
+def old_sentences(text):
+    out = []
+    for line in text.splitlines():
+        line, pieces, start = line.strip(), [], 0
+        for m in OLD_SENTENCE_END.finditer(line):
+            pieces.append(line[start:m.start() + len(m.group(0).rstrip())])
+            start = m.end()
+        pieces.append(line[start:])
+        out += [p.strip() for p in pieces if p.strip() and OLD_WORD.search(p.strip().lower())]
+    return out
+
+
+@pytest.mark.parametrize("name", ["stories.txt", "reviews.tsv"])
+def test_unicode_words_and_sentences_leave_the_course_texts_unchanged(name):
+    text = resources.files("lmcore").joinpath("data", name).read_text(encoding="utf-8")
+    assert corpus.words(text) == OLD_WORD.findall(text.lower())
+    assert corpus.sentences(text) == old_sentences(text)
+    assert len(old_sentences(text)) > 800  # the reference really cut the text
+
+
+def test_words_on_mixed_scripts_match_a_hand_tokenisation():
+    text = ("Émile’s café, 12 Ölbäume; Москва — «город»! Αθήνα και Σπάρτη. "
+            "東京タワー is tall; 서울은 크다. Cafe\u0301 ＆ naïve_dog 7x")
+    assert corpus.words(text) == [
+        "émile's", "café", "12", "ölbäume", "москва", "город", "αθήνα", "και", "σπάρτη",
+        "東", "京", "タ", "ワ", "ー", "is", "tall", "서울은", "크다", "café", "naïve", "dog",
+        "7", "x"]
+
+
+LETTERS = "abcdéèçñüößøåæœαβγδεζηθλμπωάέήίόύώабвгдеёжзийклмнопрстуфхцчшщъыьэюяΑΒΓΔЖЯÉÖ"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet=LETTERS, min_size=1, max_size=8), min_size=1, max_size=12),
+       st.lists(st.sampled_from([" ", ", ", "! ", " — ", "\n", " « ", "» ", "; "]), min_size=12,
+                max_size=12))
+def test_words_of_letters_between_punctuation_are_the_lowercased_words(ws, seps):
+    text = "".join(w + sep for w, sep in zip(ws, seps))
+    assert corpus.words(text) == [w.lower() for w in ws]
+
+
+def test_sentences_on_mixed_scripts_match_a_hand_split():
+    text = ("Он пришёл. Она ушла! «Куда?» спросил он. 猫が寝た。犬も寝た。 Έλα εδώ… Τέλος.\n"
+            "Voilà! Ça marche.")
+    assert corpus.sentences(text) == [
+        "Он пришёл.", "Она ушла!", "«Куда?» спросил он.", "猫が寝た。", "犬も寝た。",
+        "Έλα εδώ…", "Τέλος.", "Voilà!", "Ça marche."]
+
+
+def test_load_text_reads_utf8_and_names_the_file_in_every_error(tmp_path):
+    good = tmp_path / "book.txt"
+    good.write_bytes("\ufeffПривет.\r\nΓεια.\rHi.".encode())
+    assert corpus.load_text(good) == "Привет.\nΓεια.\nHi."
+    assert corpus.load_text(str(good)) == corpus.load_text(good)
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("café".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"latin\.txt.*not UTF-8.*byte 3 is 0xe9"):
+        corpus.load_text(latin)
+    with pytest.raises(FileNotFoundError, match="missing.txt"):
+        corpus.load_text(tmp_path / "missing.txt")
+    with pytest.raises(ValueError, match="folder"):
+        corpus.load_text(tmp_path)
+    (tmp_path / "empty.txt").write_text(" \n")
+    with pytest.raises(ValueError, match="empty.txt.*no text"):
+        corpus.load_text(tmp_path / "empty.txt")
+    with pytest.raises(TypeError, match="path"):
+        corpus.load_text(3)
+
+
+def test_course_text_follows_lmcore_text(tmp_path, monkeypatch):
+    monkeypatch.delenv("LMCORE_TEXT", raising=False)
+    assert corpus.course_text() == corpus.load_stories()
+    monkeypatch.setenv("LMCORE_TEXT", " stories ")
+    assert corpus.course_text() == corpus.load_stories()
+    book = tmp_path / "mine.txt"
+    book.write_text("Ein kleiner Text über Bäume.", encoding="utf-8")
+    monkeypatch.setenv("LMCORE_TEXT", str(book))
+    assert corpus.course_text() == "Ein kleiner Text über Bäume."
+    for bad in ["gutenberg:pride", "gutenberg", str(tmp_path / "nope.txt"), "shakespear"]:
+        monkeypatch.setenv("LMCORE_TEXT", bad)
+        with pytest.raises(ValueError, match=r"LMCORE_TEXT=.*gutenberg:<book number>"):
+            corpus.course_text()
+    with pytest.raises(ValueError, match="^choice="):
+        corpus.course_text("nope")
+    with pytest.raises(TypeError, match="choice"):
+        corpus.course_text(3)

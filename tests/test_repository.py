@@ -120,8 +120,10 @@ def test_ci_entry_point_runs_the_readme_test_command():
 def test_make_lab_binds_localhost_with_a_random_token():
     makefile = (ROOT / "Makefile").read_text()
     lab = makefile[makefile.index("\nlab:"):].split("\n\n")[0]
-    assert "--ip=127.0.0.1" in lab and "--IdentityProvider.token=" in lab
+    assert "--ip=127.0.0.1" in lab and "JUPYTER_TOKEN=" in lab
     assert "secrets.token" in lab, "the token must be random, never empty"
+    # on the command line the token would be readable by every local user (/proc/PID/cmdline)
+    assert "IdentityProvider.token" not in lab and "--token" not in lab
 
 
 @pytest.mark.parametrize("target", ["lab", "test", "execute", "lint", "bench"])

@@ -11,7 +11,6 @@ import csv
 import hashlib
 import io
 import re
-import urllib.error
 import warnings
 import zipfile
 from pathlib import Path
@@ -36,19 +35,16 @@ from sklearn.pipeline import make_pipeline
 
 from lmcore import sentiment
 from lmcore.sentiment import (
-    DATASETS,
     RegularisationCurve,
     bag_of_words_pipeline,
     confusion_matrix,
     cross_validated_probabilities,
-    download_reviews,
     evaluate,
     fold_accuracies,
     has_negation,
     load_reviews,
     read_labelled_sentences,
     regularisation_curve,
-    sha256_of,
     top_words,
     word_contributions,
 )
@@ -158,7 +154,7 @@ def test_load_reviews_from_a_path_and_bad_files(tmp_path):
         load_reviews(3)
 
 
-# ------------------------------------------------------------------------------ downloading
+# ------------------------------------- the public set's parser (download: test_datasets.py)
 
 
 def make_archive(path: Path, extra: dict[str, bytes] | None = None) -> bytes:
@@ -189,105 +185,13 @@ def archive(tmp_path):
     return source, hashlib.sha256(content).hexdigest()
 
 
-def test_download_verifies_caches_and_parses(archive, tmp_path, monkeypatch):
-    source, digest = archive
-    cache = tmp_path / "cache"
-    r = download_reviews("uci-sentiment", cache, url=source.as_uri(), sha256=digest)
+def test_parser_reads_the_uci_layout(archive):
+    source, _ = archive
+    r = read_labelled_sentences(source)
     assert r.texts == ["Works great, love it.", "Broke after a day.", "A lovely film.",
                        "Terrible acting.", "Crust is not good."]
     assert r.labels.tolist() == [1, 0, 1, 0, 0]
     assert r.domains == ["amazon", "amazon", "imdb", "imdb", "yelp"]
-    cached = cache / DATASETS["uci-sentiment"].filename
-    assert sorted(p.name for p in cache.iterdir()) == [cached.name]
-    assert hashlib.sha256(cached.read_bytes()).hexdigest() == digest
-
-    # second call: served from the cache, the network is never touched
-    def no_network(*args, **kwargs):
-        raise AssertionError("the cache should have been used")
-
-    monkeypatch.setattr(sentiment, "_urlopen", no_network)
-    again = download_reviews("uci-sentiment", cache, url=source.as_uri(), sha256=digest.upper())
-    assert again.texts == r.texts
-
-
-def test_download_rejects_a_checksum_mismatch_and_keeps_no_partial_file(archive, tmp_path):
-    source, digest = archive
-    cache = tmp_path / "cache"
-    wrong = ("0" if digest[0] != "0" else "1") + digest[1:]
-    with pytest.raises(ValueError, match="sha256 mismatch"):
-        download_reviews("uci-sentiment", cache, url=source.as_uri(), sha256=wrong)
-    assert list(cache.iterdir()) == []
-
-
-def test_download_replaces_a_corrupted_cache_file(archive, tmp_path):
-    source, digest = archive
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    (cache / DATASETS["uci-sentiment"].filename).write_bytes(b"half a download")
-    r = download_reviews("uci-sentiment", cache, url=source.as_uri(), sha256=digest)
-    assert len(r.texts) == 5
-    assert sha256_of(cache / DATASETS["uci-sentiment"].filename) == digest
-
-
-def test_download_offline_gives_a_clear_error_and_no_file(tmp_path, monkeypatch):
-    def offline(url, timeout):
-        raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
-
-    monkeypatch.setattr(sentiment, "_urlopen", offline)
-    cache = tmp_path / "cache"
-    with pytest.raises(ConnectionError, match="offline"):
-        download_reviews("uci-sentiment", cache, sha256="a" * 64)
-    assert list(cache.iterdir()) == []
-
-
-def test_download_interrupted_midway_keeps_no_partial_file(tmp_path, monkeypatch):
-    class Broken:
-        def __init__(self):
-            self.calls = 0
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def read(self, size):
-            self.calls += 1
-            if self.calls == 1:
-                return b"x" * 100
-            raise ConnectionResetError("connection reset by peer")
-
-    monkeypatch.setattr(sentiment, "_urlopen", lambda url, timeout: Broken())
-    cache = tmp_path / "cache"
-    with pytest.raises(ConnectionError, match="could not download"):
-        download_reviews("uci-sentiment", cache, sha256="b" * 64)
-    assert list(cache.iterdir()) == []
-
-
-def test_download_refuses_an_unknown_checksum_before_any_network(tmp_path, monkeypatch):
-    monkeypatch.setattr(sentiment, "_urlopen",
-                        lambda *a, **k: pytest.fail("must not download without a checksum"))
-    if DATASETS["uci-sentiment"].sha256 is None:
-        with pytest.raises(ValueError, match="sha256"):
-            download_reviews("uci-sentiment", tmp_path)
-    spec = DATASETS["uci-sentiment"]
-    monkeypatch.setitem(DATASETS, "uci-sentiment",
-                        sentiment.RemoteDataset(spec.url, None, spec.filename, spec.parse, ""))
-    with pytest.raises(ValueError, match="sha256"):
-        download_reviews("uci-sentiment", tmp_path)
-
-
-def test_download_bad_arguments(tmp_path):
-    with pytest.raises(ValueError, match="name"):
-        download_reviews("imdb-full", tmp_path, sha256="a" * 64)
-    with pytest.raises(ValueError, match="sha256"):
-        download_reviews("uci-sentiment", tmp_path, sha256="not-a-digest")
-    with pytest.raises(TypeError, match="url"):
-        download_reviews("uci-sentiment", tmp_path, url=5, sha256="a" * 64)
-    with pytest.raises(ValueError, match="timeout"):
-        download_reviews("uci-sentiment", tmp_path, sha256="a" * 64, timeout=0)
-    with pytest.raises(TypeError, match="cache_dir"):
-        download_reviews("uci-sentiment", 42, sha256="a" * 64)
 
 
 def test_parser_rejects_bad_archives(tmp_path):
@@ -304,13 +208,6 @@ def test_parser_rejects_bad_archives(tmp_path):
     make_archive(bad, {"x/yelp_labelled.txt": b"no label here\n"})
     with pytest.raises(ValueError, match="line 1"):
         read_labelled_sentences(bad)
-
-
-def test_sha256_of_matches_hashlib(tmp_path):
-    p = tmp_path / "f"
-    content = bytes(range(256)) * 700  # more than one 64 KiB chunk
-    p.write_bytes(content)
-    assert sha256_of(p) == hashlib.sha256(content).hexdigest()
 
 
 # -------------------------------------------------------------------------------- evaluation

@@ -9,14 +9,24 @@ failing case prints what was expected, what came back, and a hint.
 from __future__ import annotations
 
 import ast
+import copy
 import importlib
 import math
+import signal
 import sys
+import threading
+import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from lmcore._checks import check_float
+
+#: Seconds a learner's function may run on one case before it is stopped and marked wrong.
+TIME_LIMIT = 3.0
 
 
 @dataclass
@@ -104,41 +114,106 @@ def _short(value, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _run(name: str, fn: Callable) -> list[tuple[bool, str]]:
+class _TooSlow(BaseException):
+    """Raised inside a learner's function that ran past the time limit (a BaseException, so
+    their own ``except Exception`` cannot swallow it)."""
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """Interrupt the code inside after ``seconds`` (SIGALRM: main thread on Linux and macOS).
+
+    An outer timer (a test harness's) is restored afterwards with the time it had left.
+    """
+    def interrupt(signum, frame):
+        raise _TooSlow
+
+    start = time.monotonic()
+    old_handler = signal.signal(signal.SIGALRM, interrupt)
+    old_delay, old_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old_handler)
+        if old_delay:
+            left = max(old_delay - (time.monotonic() - start), 1e-3)
+            signal.setitimer(signal.ITIMER_REAL, left, old_interval)
+
+
+def _call(fn: Callable, args: tuple, seconds: float):
+    """``fn(*args)``, raising ``_TooSlow`` if it runs longer than ``seconds``."""
+    if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+        with _time_limit(seconds):
+            return fn(*args)
+    # elsewhere (Windows, a worker thread): run it in a daemon thread and stop waiting for it
+    box: dict[str, Any] = {}
+
+    def target():
+        try:
+            box["value"] = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise _TooSlow
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def _run(name: str, fn: Callable, time_limit: float = TIME_LIMIT) -> list[tuple[bool, str]]:
     """Run ``fn`` on every case of exercise ``name``: a list of (passed, report line)."""
     exercise = _lookup(name)
     if not callable(fn):
         raise TypeError(f"fn must be your function (callable), got {type(fn).__name__}")
+    time_limit = check_float("time_limit", time_limit, minimum=0, min_inclusive=False)
     compare = exercise.compare or _close
     results = []
-    for args in exercise.cases:
+    for number, args in enumerate(exercise.cases):
         shown = exercise.describe(args) if exercise.describe else ", ".join(_short(a, 40) for a in args)
         expected = exercise.reference(*args)
         try:
-            got = fn(*args)
+            got = _call(fn, copy.deepcopy(args), time_limit)  # a copy: the learner may change it
+        except _TooSlow:
+            results.append((False, f"✗ {name}({shown}) did not finish within {time_limit:g} s "
+                                   "(an endless loop?); it was stopped"))
+            results += [(False, "✗ (skipped after the case that did not finish)")
+                        for _ in exercise.cases[number + 1:]]
+            break
         except Exception as exc:  # the learner's code may raise anything; report it, don't crash
             results.append((False, f"✗ {name}({shown}) raised {type(exc).__name__}: {exc}"))
             continue
+        try:
+            same = bool(compare(expected, got))
+        except Exception:  # noqa: BLE001 - a value of the wrong kind is simply not the answer
+            same = False
         if got is None and expected is not None:
             results.append((False, f"✗ {name}({shown}) returned None: write your solution (and return it)"))
-        elif compare(expected, got):
+        elif same:
             results.append((True, f"✓ {name}({shown})"))
         else:
             results.append((False, f"✗ {name}({shown}): expected {_short(expected)}, got {_short(got)}"))
     return results
 
 
-def passes(name: str, fn: Callable) -> bool:
+def passes(name: str, fn: Callable, time_limit: float = TIME_LIMIT) -> bool:
     """True if ``fn`` passes every case of exercise ``name`` (prints nothing)."""
-    return all(ok for ok, _ in _run(name, fn))
+    return all(ok for ok, _ in _run(name, fn, time_limit))
 
 
-def check(name: str, fn: Callable) -> None:
+def check(name: str, fn: Callable, time_limit: float = TIME_LIMIT) -> None:
     """Run ``fn`` on every case of exercise ``name`` and print one ✓/✗ line per case.
 
-    Returns None on purpose, so a notebook cell ending in ``check(...)`` shows only the report.
+    A case that runs longer than ``time_limit`` seconds is stopped and fails (an endless loop
+    does not hang the notebook); a function that raises or returns the wrong kind of value
+    fails its case. Returns None on purpose, so a notebook cell ending in ``check(...)``
+    shows only the report.
     """
-    results = _run(name, fn)
+    results = _run(name, fn, time_limit)
     for _, line in results:
         print(line)
     passed, total = sum(ok for ok, _ in results), len(results)

@@ -1,0 +1,342 @@
+"""Real text on demand: public books and labelled sets, fetched only when you ask, verified, cached.
+
+The course runs on its own bundled texts; this module fetches larger public ones with
+`pooch <https://www.fatiando.org/pooch/>`_ (the downloader behind ``scipy.datasets``):
+
+- :func:`gutenberg` a Project Gutenberg book by number, licence header and footer removed;
+- :func:`tiny_shakespeare` about 1 MB of Shakespeare's plays (char-rnn's ``input.txt``);
+- :func:`uci_sentiment` 3,000 labelled sentences, as :class:`lmcore.sentiment.Reviews`.
+
+Nothing is downloaded at import time. Each source is described in :data:`SOURCES` (URL,
+licence, SHA-256 where it is known). A file is downloaded once into the cache
+(:func:`default_cache_dir`, or the folder in the ``LMCORE_CACHE`` environment variable)
+and its SHA-256 is checked on every load. Where no SHA-256 is known (a Gutenberg book),
+the first download records it in ``registry.json`` in the cache (*trust on first use*)
+and later loads are held to it. A corrupted cached file is fetched again; a failed,
+interrupted or too slow download raises a :class:`ConnectionError` that says where to
+put the file by hand. Processes that load the same source at once wait for each other
+(a lock file), and the next load deletes what a killed download left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import socket
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pooch
+
+from lmcore._checks import check_float, check_int
+from lmcore.corpus import load_text
+
+#: Environment variable that moves the cache (default: the platform's user cache folder).
+CACHE_ENV = "LMCORE_CACHE"
+#: The trust-on-first-use record, a JSON file in the cache folder.
+REGISTRY_FILE = "registry.json"
+GUTENBERG_URL = "https://www.gutenberg.org/cache/epub/{id}/pg{id}.txt"
+GUTENBERG_LICENCE = ("Project Gutenberg License (gutenberg.org/policy/license.html); most books "
+                     "are in the public domain in the USA: check the law where you are")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One downloadable file: where it lives, what it is, its licence and its SHA-256.
+
+    ``sha256`` is ``None`` when nobody has recorded it: the first download is then trusted
+    and its hash written to the cache's ``registry.json``.
+    """
+
+    name: str
+    url: str
+    filename: str
+    licence: str
+    description: str
+    sha256: str | None = None
+
+
+#: The registry of fixed sources. Gutenberg books are made on demand by :func:`gutenberg_source`.
+#: The two SHA-256 digests below were not computed here (no network); each one is the digest
+#: that several independent public projects pin for the same URL.
+SOURCES: dict[str, Source] = {
+    "tiny-shakespeare": Source(
+        name="tiny-shakespeare",
+        url="https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt",
+        filename="input.txt",
+        licence="Shakespeare's plays are in the public domain; selection by A. Karpathy (char-rnn, MIT)",
+        description="Tiny Shakespeare: 40,000 lines of Shakespeare's plays, 1,115,394 bytes",
+        sha256="86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed",
+    ),
+    "uci-sentiment": Source(
+        name="uci-sentiment",
+        url="https://archive.ics.uci.edu/static/public/331/sentiment+labelled+sentences.zip",
+        filename="sentiment_labelled_sentences.zip",
+        licence="CC BY 4.0 (UCI Machine Learning Repository); cite Kotzias et al., KDD 2015",
+        description="UCI Sentiment Labelled Sentences: 3,000 sentences from Amazon, IMDb and "
+                    "Yelp, 1,500 positive and 1,500 negative",
+        sha256="afc26626d710899948693e1a61405dce197f57ffa719fa1130d346b4cc095343",
+    ),
+}
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_PARTIAL = "tmp"  # pooch names its temporary download files tmpXXXXXXXX in the target folder
+
+
+def gutenberg_source(book_id: int) -> Source:
+    """The :class:`Source` of Project Gutenberg book number ``book_id`` (SHA-256 unknown).
+
+    >>> gutenberg_source(1342).url
+    'https://www.gutenberg.org/cache/epub/1342/pg1342.txt'
+    """
+    book_id = check_int("book_id", book_id, minimum=1)
+    return Source(name=f"gutenberg-{book_id}", url=GUTENBERG_URL.format(id=book_id),
+                  filename=f"pg{book_id}.txt", licence=GUTENBERG_LICENCE,
+                  description=f"Project Gutenberg eBook #{book_id}, plain text (UTF-8)")
+
+
+def default_cache_dir() -> Path:
+    """``$LMCORE_CACHE`` if set, else the platform's user cache folder for lmcore
+    (``~/.cache/lmcore`` or ``$XDG_CACHE_HOME/lmcore`` on Linux, ``~/Library/Caches/lmcore``
+    on macOS, ``%LOCALAPPDATA%\\lmcore\\Cache`` on Windows)."""
+    override = os.environ.get(CACHE_ENV)
+    return Path(override).expanduser() if override else Path(pooch.os_cache("lmcore"))
+
+
+def sha256_of(path) -> str:
+    """The SHA-256 of a file's bytes, 64 lowercase hex digits.
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = pathlib.Path(d, "x"); _ = p.write_bytes(b"abc"); sha256_of(p)[:16]
+    'ba7816bf8f01cfea'
+    """
+    return pooch.file_hash(str(path), alg="sha256")
+
+
+# ----------------------------------------------------------------------- locks and the registry
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    """Hold an exclusive lock on ``path`` (created if missing) until the block ends.
+
+    The operating system releases it when the process dies, even by SIGKILL.
+    """
+    with open(path, "a+b") as handle:
+        if os.name == "nt":  # pragma: no cover - exercised on Windows only
+            import msvcrt
+            while True:
+                try:
+                    msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+                    break
+                except OSError:
+                    continue
+        else:
+            import fcntl
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        yield
+
+
+def _recorded_hashes(cache: Path) -> dict:
+    path = cache / REGISTRY_FILE
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, OSError) as exc:
+        raise ValueError(f"the registry file {path} is damaged ({exc}); delete it and load "
+                         "again (the next download is then trusted afresh)") from None
+
+
+def _record_hash(cache: Path, source: Source, digest: str) -> None:
+    """Add ``source``'s digest to the registry, atomically (replace a complete new file)."""
+    with _locked(cache / ".registry.lock"):
+        entries = _recorded_hashes(cache)
+        entries[source.name] = {"url": source.url, "file": source.filename, "sha256": digest}
+        for debris in cache.glob(f".{REGISTRY_FILE}.*"):  # a writer killed before os.replace
+            debris.unlink(missing_ok=True)
+        tmp = cache / f".{REGISTRY_FILE}.{os.getpid()}"
+        tmp.write_text(json.dumps(entries, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        os.replace(tmp, cache / REGISTRY_FILE)
+
+
+# ------------------------------------------------------------------------------ the download
+
+
+class _DeadlineDownloader:
+    """pooch's HTTPDownloader with a limit on the whole download, not only on each read.
+
+    A timer shuts the connection's socket when ``limit`` seconds have passed, which wakes
+    a read that a slow server keeps alive by sending a byte now and then.
+    """
+
+    def __init__(self, limit: float, progress: bool):
+        self.limit, self.progress, self.expired = limit, progress, False
+        self._response = None
+
+    def _keep(self, response, *args, **kwargs):
+        self._response = response
+
+    def _expire(self):
+        self.expired = True
+        raw = getattr(self._response, "raw", None)
+        try:
+            raw.shutdown()  # urllib3 >= 2.3: wakes a read blocked in another thread
+        except Exception:  # older urllib3: shut the socket under the response directly
+            with contextlib.suppress(Exception):
+                raw._fp.fp.raw._sock.shutdown(socket.SHUT_RDWR)
+
+    def __call__(self, url, output_file, pooch_instance):
+        inner = pooch.HTTPDownloader(progressbar=self.progress, chunk_size=1 << 16,
+                                     timeout=min(30.0, self.limit), hooks={"response": self._keep})
+        timer = threading.Timer(self.limit, self._expire)
+        timer.daemon = True
+        timer.start()
+        try:
+            inner(url, output_file, pooch_instance)
+        except Exception:
+            if not self.expired:
+                raise
+        finally:
+            timer.cancel()
+        if self.expired:
+            raise TimeoutError(f"the download took longer than timeout={self.limit:g} s")
+
+
+def _help(source: Source, target: Path) -> str:
+    return (f"Are you offline? Download {source.url} on a machine that is online and copy it "
+            f"to\n    {target}\n(it is checked before use), or point LMCORE_CACHE at a cache "
+            "folder copied from another machine. The course's own texts need no network.")
+
+
+def fetch(source: Source, cache_dir=None, *, timeout: float = 300.0, progress: bool = True) -> Path:
+    """Return the path of ``source``'s file in the cache, downloading it first if needed.
+
+    Args:
+        source: a :class:`Source` (a value of :data:`SOURCES`, or :func:`gutenberg_source`).
+        cache_dir: the cache folder; ``None`` means :func:`default_cache_dir`.
+        timeout: seconds allowed for the whole download (each read also gives up after
+            ``min(30, timeout)`` s of silence).
+        progress: show a tqdm progress bar while downloading.
+
+    Raises:
+        ConnectionError: offline, server error, connection cut, or over the time limit.
+        ValueError: the downloaded file does not have the expected SHA-256 (nothing is kept).
+    """
+    if not isinstance(source, Source):
+        raise TypeError(f"source must be an lmcore.datasets.Source, got {type(source).__name__}")
+    timeout = check_float("timeout", timeout, minimum=0, min_inclusive=False)
+    if cache_dir is None:
+        cache_dir = default_cache_dir()
+    if not isinstance(cache_dir, (str, os.PathLike)):
+        raise TypeError(f"cache_dir must be a folder path, got {type(cache_dir).__name__}")
+    cache = Path(cache_dir).expanduser().resolve()
+    folder = cache / source.name
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / source.filename
+    with _locked(folder / ".lock"):
+        for debris in set(folder.glob(f"{_PARTIAL}*")) - {target}:  # from a killed download
+            print(f"lmcore.datasets: removing {debris.name}, a partial download of {source.name} "
+                  "left by an interrupted run")
+            debris.unlink(missing_ok=True)
+        expected = source.sha256 or _recorded_hashes(cache).get(source.name, {}).get("sha256")
+        if target.exists():
+            if expected is None:  # placed by hand before any download: trust it once, too
+                _record_hash(cache, source, sha256_of(target))
+                print(f"lmcore.datasets: no known SHA-256 for {source.name}; recorded the hash "
+                      f"of {target} in {cache / REGISTRY_FILE} and will hold it to it")
+                return target
+            if sha256_of(target) == expected:
+                return target
+            print(f"lmcore.datasets: {target} does not match its SHA-256 (corrupted or "
+                  "changed): downloading it again")
+            target.unlink()
+        _download(source, target, expected, timeout, progress)
+        if expected is None:
+            digest = sha256_of(target)
+            _record_hash(cache, source, digest)
+            print(f"lmcore.datasets: {source.name} has no published SHA-256; trusted this first "
+                  f"download and recorded sha256={digest[:12]}... in {cache / REGISTRY_FILE}")
+    return target
+
+
+def _download(source: Source, target: Path, expected: str | None, timeout: float,
+              progress: bool) -> None:
+    import requests  # pooch's own dependency, imported only when something is downloaded
+
+    downloader = _DeadlineDownloader(timeout, progress)
+    logger = pooch.get_logger()
+    level = logger.level
+    logger.setLevel("WARNING")  # our own one-line messages replace pooch's log
+    try:
+        pooch.retrieve(source.url, known_hash=expected, fname=target.name, path=target.parent,
+                       downloader=downloader)
+    except (requests.RequestException, TimeoutError, OSError) as exc:
+        reason = f"{type(exc).__name__}: {exc}"
+        reason = reason if len(reason) <= 160 else "..." + reason[-157:]  # the cause is last
+        raise ConnectionError(f"could not download {source.url} ({reason}).\n"
+                              f"{_help(source, target)}") from exc
+    except ValueError as exc:
+        raise ValueError(f"the file downloaded from {source.url} does not have the expected "
+                         f"SHA-256 and was deleted ({exc}). If the source changed on purpose, "
+                         f"delete its entry in {target.parent.parent / REGISTRY_FILE}.") from exc
+    finally:
+        logger.setLevel(level)
+
+
+# -------------------------------------------------------------------------------- the loaders
+
+
+def strip_gutenberg(text: str) -> str:
+    """The book between the ``*** START OF ...`` and ``*** END OF ...`` lines, stripped.
+
+    >>> strip_gutenberg("licence\\n*** START OF THE PROJECT GUTENBERG EBOOK X ***\\nIt was.\\n"
+    ...                 "*** END OF THE PROJECT GUTENBERG EBOOK X ***\\nmore licence")
+    'It was.'
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    start = re.search(r"^\*\*\*\s*START OF.*$", text, flags=re.MULTILINE)
+    end = re.search(r"^\*\*\*\s*END OF.*$", text, flags=re.MULTILINE)
+    if start is None or end is None or end.start() < start.end():
+        raise ValueError("text has no '*** START OF' line followed by an '*** END OF' line: "
+                         "is it a Project Gutenberg plain-text book?")
+    return text[start.end():end.start()].strip()
+
+
+def gutenberg(book_id: int, cache_dir=None, *, timeout: float = 300.0, progress: bool = True) -> str:
+    """Project Gutenberg book ``book_id`` as one string, without the licence header and footer.
+
+    For example ``gutenberg(1342)`` is *Pride and Prejudice*, ``gutenberg(2600)`` *War and
+    Peace* (in English). Downloaded once (trust on first use, see the module docstring),
+    then read from the cache. Arguments as in :func:`fetch`.
+    """
+    source = gutenberg_source(book_id)
+    path = fetch(source, cache_dir, timeout=timeout, progress=progress)
+    try:
+        return strip_gutenberg(load_text(path))
+    except ValueError as exc:
+        raise ValueError(f"book_id {book_id}: {path} is not a Gutenberg plain-text book "
+                         f"({exc})") from None
+
+
+def tiny_shakespeare(cache_dir=None, *, timeout: float = 300.0, progress: bool = True) -> str:
+    """Tiny Shakespeare (1,115,394 characters of the plays), verified against its SHA-256."""
+    path = fetch(SOURCES["tiny-shakespeare"], cache_dir, timeout=timeout, progress=progress)
+    return load_text(path)
+
+
+def uci_sentiment(cache_dir=None, *, timeout: float = 300.0, progress: bool = True):
+    """The UCI Sentiment Labelled Sentences (Kotzias et al., 2015) as ``lmcore.sentiment.Reviews``.
+
+    3,000 sentences, 1,000 each from Amazon, IMDb and Yelp (the domains), labelled
+    1 = positive, 0 = negative; the same shape as :func:`lmcore.sentiment.load_reviews`.
+    """
+    from lmcore.sentiment import read_labelled_sentences
+
+    path = fetch(SOURCES["uci-sentiment"], cache_dir, timeout=timeout, progress=progress)
+    return read_labelled_sentences(path)
