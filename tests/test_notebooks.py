@@ -27,7 +27,7 @@ REQUIRED_WIDGETS: dict[str, list[tuple[str, str]]] = {
     "04": [("IntSliderModel", r"^dimension"), ("IntSliderModel", r"^window")],
     "05": [("Float(Log)?SliderModel", r"^temperature")],
     "06": [("(Selection|Int)SliderModel", r"^num_heads")],
-    "07": [("Float(Log)?SliderModel", r"^learning rate")],
+    "07": [("Float(Log)?SliderModel", r"^learning rate"), ("SelectionSliderModel", r"^training step")],
     "08": [("IntSliderModel", r"^min_freq")],
     "09": [("Float(Log)?SliderModel", r"^temperature"), ("IntSliderModel", r"^top-k"),
            ("Float(Log)?SliderModel", r"^top-p")],
