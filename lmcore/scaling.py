@@ -51,6 +51,11 @@ from lmcore._checks import (
 KAPLAN_2020 = {"N_c": 8.8e13, "alpha_N": 0.076, "D_c": 5.4e13, "alpha_D": 0.095}
 #: Hoffmann et al. (2022), arXiv:2203.15556, the parametric fit of their approach 3 (nats per token).
 HOFFMANN_2022 = {"E": 1.69, "A": 406.4, "B": 410.7, "alpha": 0.34, "beta": 0.28}
+#: The training-set sizes (tokens) each law was fitted on: Kaplan et al. varied the data
+#: from 22 million to 23 billion tokens; Hoffmann et al. trained on 5 to 500 billion tokens.
+#: Outside these ranges the laws are extrapolations.
+KAPLAN_2020_RANGE = (2.2e7, 2.3e10)
+HOFFMANN_2022_RANGE = (5e9, 5e11)
 
 
 @dataclass(frozen=True)

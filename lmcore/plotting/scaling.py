@@ -16,7 +16,16 @@ import numpy as np
 
 from lmcore._checks import check_int
 from lmcore.plotting import COLORS, PALETTE, new_figure
-from lmcore.scaling import HOFFMANN_2022, PowerLaw, chinchilla_loss, fit_power_law, kaplan_loss_vs_data
+from lmcore.plotting.live import keep, kept
+from lmcore.scaling import (
+    HOFFMANN_2022,
+    HOFFMANN_2022_RANGE,
+    KAPLAN_2020_RANGE,
+    PowerLaw,
+    chinchilla_loss,
+    fit_power_law,
+    kaplan_loss_vs_data,
+)
 
 LOSS_LABEL = "held-out cross-entropy (bits per token)"
 TOKENS_LABEL = "training tokens (log scale)"
@@ -73,19 +82,30 @@ def published_laws_figure(ours: dict, n_params: float = 70e9):
     Draws Kaplan et al. (2020) ``L(D)``, Hoffmann et al. (2022) ``L(N, D)`` at ``N =
     n_params`` parameters, and Hoffmann's irreducible ``E``, all divided by ``ln 2``; and for
     each of ``ours`` (``{label: (sizes, losses, PowerLaw)}``) the measured points with the
-    fitted law: solid where measured, dotted where extrapolated. The y axis stops at 16 bits:
+    fitted law: solid where measured, dotted where extrapolated. The published laws, too, are
+    solid only over the data they were fitted on (:data:`KAPLAN_2020_RANGE`,
+    :data:`HOFFMANN_2022_RANGE`). Their tokens are sub-word pieces; ours are whatever the
+    curves count (symbols, letters), so only shapes compare. The y axis stops at 16 bits:
     at 1,000 tokens Hoffmann's data term alone is above 80.
     """
     if not isinstance(ours, dict) or not ours:
         raise ValueError("ours must be a non-empty dict {label: (sizes, losses, PowerLaw)}")
-    fig, ax = new_figure("Our learning curves beside the published scaling laws", TOKENS_LABEL,
-                         "held-out loss (bits per token; nats / ln 2)", figsize=(8.0, 4.5))
+    fig, ax = new_figure("Learning curves beside the published laws (tokens differ: see legend)",
+                         "training tokens D (log scale; ours: symbols or letters; published: "
+                         "sub-word pieces)", "held-out loss (bits per token; nats / ln 2)",
+                         figsize=(8.5, 4.8))
     D = np.geomspace(1e3, 1e13, 200)
     ln2 = math.log(2)
-    ax.plot(D, kaplan_loss_vs_data(D) / ln2, color=PALETTE["black"], lw=2,
-            label="Kaplan et al. 2020: L(D) = (5.4e13 / D)^0.095 nats")
-    ax.plot(D, chinchilla_loss(n_params, D) / ln2, color=PALETTE["purple"], lw=2,
-            label=f"Hoffmann et al. 2022: L(N, D), N = {n_params / 1e9:g} billion parameters")
+    laws = [(kaplan_loss_vs_data, PALETTE["black"], KAPLAN_2020_RANGE,
+             "Kaplan et al. 2020: L(D) = (5.4e13 / D)^0.095 nats, sub-word tokens"),
+            (lambda d: chinchilla_loss(n_params, d), PALETTE["purple"], HOFFMANN_2022_RANGE,
+             f"Hoffmann et al. 2022: L(N, D), N = {n_params / 1e9:g} billion, sub-word tokens")]
+    for law, color, (low, high), label in laws:
+        inside = np.geomspace(low, high, 50)  # solid only where the law was fitted
+        ax.plot(inside, law(inside) / ln2, color=color, lw=2, label=label)
+        for part in (D[D < low], D[D > high]):
+            if part.size:
+                ax.plot(part, law(part) / ln2, ":", color=color, lw=1.2)
     ax.axhline(HOFFMANN_2022["E"] / ln2, color=PALETTE["purple"], ls="--", lw=1,
                label=f"Hoffmann's E = {HOFFMANN_2022['E']} nats = {HOFFMANN_2022['E'] / ln2:.2f} bits")
     for i, (label, (sizes, losses, fit)) in enumerate(ours.items()):
@@ -104,6 +124,32 @@ def published_laws_figure(ours: dict, n_params: float = 70e9):
     return fig
 
 
+def order_fit_view(curves: dict, limits: dict, n: int, up_to: int) -> dict:
+    """What :func:`order_fit_figure` draws: the order-``n`` ``sizes`` and ``losses``, the mask
+    ``used`` of the sizes in the fit, the fitted ``fit``, the ``limit`` (floor), the ``grid``
+    of sizes the law is drawn over, and the ``title``."""
+    n = check_int("n", n, minimum=1)
+    if n not in curves or n not in limits:
+        raise ValueError(f"n must be one of the orders {sorted(curves)}, got {n}")
+    sizes, losses = _curve(f"curves[{n}]", *curves[n])
+    used = sizes <= up_to
+    if used.sum() < 3:
+        raise ValueError(f"up_to must leave at least 3 sizes to fit, got {up_to}")
+    fit = fit_power_law(sizes[used], losses[used])
+    limit = float(limits[n])
+    return {"sizes": sizes, "losses": losses, "used": used, "fit": fit, "limit": limit,
+            "grid": np.geomspace(sizes.min(), sizes.max() * 10, 200),
+            "title": f"{n}-gram: E = {fit.E:.3f} bits vs exact floor {limit:.3f} "
+                     f"({fit.E - limit:+.3f})"}
+
+
+def _order_fit_labels(view) -> dict:
+    fit, limit = view["fit"], view["limit"]
+    return {"law": f"fit: {fit.E:.3f} + {fit.A:.3g} D^-{fit.alpha:.2f}",
+            "used": "measured, in the fit", "held": "measured, held back",
+            "floor": f"exact floor {limit:.3f} bits", "E": f"fitted E {fit.E:.3f} bits"}
+
+
 def order_fit_figure(curves: dict, limits: dict, n: int, up_to: int):
     """Fit ``E + A D^-alpha`` to the order-``n`` curve using only sizes ``<= up_to``; draw it.
 
@@ -117,31 +163,59 @@ def order_fit_figure(curves: dict, limits: dict, n: int, up_to: int):
         n: which order to show (a key of ``curves``).
         up_to: the largest training size used in the fit (at least 3 sizes must qualify).
     """
-    n = check_int("n", n, minimum=1)
-    if n not in curves or n not in limits:
-        raise ValueError(f"n must be one of the orders {sorted(curves)}, got {n}")
-    sizes, losses = _curve(f"curves[{n}]", *curves[n])
-    used = sizes <= up_to
-    if used.sum() < 3:
-        raise ValueError(f"up_to must leave at least 3 sizes to fit, got {up_to}")
-    fit = fit_power_law(sizes[used], losses[used])
-    limit = float(limits[n])
-    fig, ax = new_figure(f"{n}-gram: E = {fit.E:.3f} bits vs exact floor {limit:.3f} "
-                         f"({fit.E - limit:+.3f})", TOKENS_LABEL, LOSS_LABEL)
-    grid = np.geomspace(sizes.min(), sizes.max() * 10, 200)
-    ax.plot(grid, fit(grid), "-", color=PALETTE["blue"], lw=2,
-            label=f"fit: {fit.E:.3f} + {fit.A:.3g} D^-{fit.alpha:.2f}")
-    ax.plot(sizes[used], losses[used], "o", color=PALETTE["blue"], ms=6, label="measured, in the fit")
+    view = order_fit_view(curves, limits, n, up_to)
+    sizes, losses, used, fit = view["sizes"], view["losses"], view["used"], view["fit"]
+    labels = _order_fit_labels(view)
+    fig, ax = new_figure(view["title"], TOKENS_LABEL, LOSS_LABEL)
+    lines = {"law": ax.plot(view["grid"], fit(view["grid"]), "-", color=PALETTE["blue"], lw=2,
+                            label=labels["law"])[0],
+             "used": ax.plot(sizes[used], losses[used], "o", color=PALETTE["blue"], ms=6,
+                             label=labels["used"])[0], "held": None}
     if (~used).any():
-        ax.plot(sizes[~used], losses[~used], "o", mfc="none", color=PALETTE["vermillion"], ms=7,
-                label="measured, held back")
-    ax.axhline(limit, ls="--", color=PALETTE["black"], lw=1, label=f"exact floor {limit:.3f} bits")
-    ax.axhline(fit.E, ls=":", color=PALETTE["blue"], lw=1, label=f"fitted E {fit.E:.3f} bits")
+        lines["held"] = _held_back(ax, sizes[~used], losses[~used])
+    lines["floor"] = ax.axhline(view["limit"], ls="--", color=PALETTE["black"], lw=1,
+                                label=labels["floor"])
+    lines["E"] = ax.axhline(fit.E, ls=":", color=PALETTE["blue"], lw=1, label=labels["E"])
     ax.set_xscale("log")
-    low = min(limit, fit.E, losses.min())
+    low = min(view["limit"], fit.E, losses.min())
     ax.set_ylim(low - 0.1, losses.max() + 0.1)
     ax.legend(fontsize=8, loc="upper right")
+    keep(fig, title=ax.title, lines=lines)
     return fig
+
+
+def _held_back(ax, sizes, losses):
+    return ax.plot(sizes, losses, "o", mfc="none", color=PALETTE["vermillion"], ms=7,
+                   label="measured, held back")[0]
+
+
+def update_order_fit_figure(fig, curves: dict, limits: dict, n: int, up_to: int) -> None:
+    """Redraw an :func:`order_fit_figure` in place for a new ``n`` or ``up_to``."""
+    view = order_fit_view(curves, limits, n, up_to)
+    sizes, losses, used, fit = view["sizes"], view["losses"], view["used"], view["fit"]
+    labels = _order_fit_labels(view)
+    parts = kept(fig)
+    ax, lines = parts["title"].axes, parts["lines"]
+    parts["title"].set_text(view["title"])
+    if lines["held"] is None and (~used).any():
+        lines["held"] = _held_back(ax, sizes[~used], losses[~used])
+    lines["law"].set_data(view["grid"], fit(view["grid"]))
+    lines["used"].set_data(sizes[used], losses[used])
+    if lines["held"] is not None:
+        lines["held"].set_data(sizes[~used], losses[~used])
+        lines["held"].set_visible(bool((~used).any()))
+    lines["floor"].set_ydata([view["limit"]] * 2)
+    lines["E"].set_ydata([fit.E] * 2)
+    for name, line in lines.items():
+        if line is not None:
+            line.set_label(labels[name])
+    ax.relim(visible_only=True)
+    ax.autoscale_view(scaley=False)
+    low = min(view["limit"], fit.E, losses.min())
+    ax.set_ylim(low - 0.1, losses.max() + 0.1)
+    order = ["law", "used", "held", "floor", "E"]
+    ax.legend(handles=[lines[k] for k in order if lines[k] is not None and lines[k].get_visible()],
+              fontsize=8, loc="upper right")
 
 
 def novelty_figure(ns, novel_share, verbatim_share, held_out_novel: float, n_gram: int = 4):
