@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lmcore._checks import check_float, check_int, check_memory
+from lmcore._checks import check_float, check_int, check_memory, check_tokens
 
 # Chinese characters (Han) and Japanese kana: these scripts put no spaces between words,
 # so each character is a token of its own.
@@ -237,18 +237,66 @@ def train_test_split(items, test_fraction: float = 0.1, seed: int = 0) -> tuple[
     return train, test
 
 
+def stand_ins(wanted, vocabulary, spare) -> tuple[list[str], str]:
+    """``(chosen, note)``: ``wanted`` with each word that ``vocabulary`` lacks replaced.
+
+    A notebook names words of the stories (*king*, *whisker*); on another text they may be
+    missing. Each missing word is replaced by the first word of ``spare`` that ``vocabulary``
+    holds and that is not already chosen; ``note`` says so in one line, or is ``""`` when
+    nothing was replaced (print it only then).
+
+    >>> stand_ins(["king", "cat"], {"cat", "roi", "le"}, ["le", "roi"])
+    (['le', 'cat'], "this text has no 'king': using 'le' instead")
+    """
+    wanted, spare = check_tokens("wanted", wanted), check_tokens("spare", spare)
+    if not hasattr(vocabulary, "__contains__"):
+        raise TypeError(f"vocabulary must be a collection of words, got {type(vocabulary).__name__}")
+    chosen, missing = list(wanted), []
+    unused = iter(w for w in spare if w in vocabulary and w not in wanted)
+    for i, word in enumerate(wanted):
+        if word not in vocabulary:
+            chosen[i] = next(unused, None)
+            if chosen[i] is None:
+                raise ValueError(f"spare has too few words of vocabulary to stand in for {word!r}")
+            missing.append(i)
+    if not missing:
+        return chosen, ""
+    note = (f"this text has no {', '.join(repr(wanted[i]) for i in missing)}: using "
+            f"{', '.join(repr(chosen[i]) for i in missing)} instead")
+    return chosen, note
+
+
 STORY_SEPARATOR = "* * *"
+
+
+#: A text without separator lines is cut into pseudo-stories of about this many words.
+PSEUDO_STORY_WORDS = 1000
 
 
 def stories(text: str) -> list[str]:
     """Cut ``text`` into its stories at the separator lines ``* * *``; empty pieces dropped.
 
+    A text with no separator line at all (a book, your own notes) is cut into
+    *pseudo-stories* instead: runs of consecutive paragraphs (blank-line separated, or lines
+    if there are fewer than 20 paragraphs), equal in number of paragraphs, about
+    ``PSEUDO_STORY_WORDS`` words each and at least 20 of them (fewer only if the text has
+    fewer paragraphs). So :func:`split_stories` holds out whole runs of a book.
+
     >>> stories("Once.\\n* * *\\nTwice.\\n")
     ['Once.', 'Twice.']
+    >>> stories("One.\\n\\nTwo.\\n\\nThree.")  # no separator: one paragraph each
+    ['One.', 'Two.', 'Three.']
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
     pieces = re.split(r"^\s*\* \* \*\s*$", text, flags=re.MULTILINE)
+    if len(pieces) == 1:  # no separator line: pseudo-stories of paragraphs
+        pieces = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+        if len(pieces) < 20:
+            pieces = [line for line in text.splitlines() if line.strip()]
+        n = min(len(pieces), max(20, round(len(text.split()) / PSEUDO_STORY_WORDS)))
+        bounds = np.linspace(0, len(pieces), n + 1).round().astype(int)
+        pieces = ["\n\n".join(pieces[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
     return [p.strip() for p in pieces if p.strip()]
 
 
