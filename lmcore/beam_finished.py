@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from lmcore._checks import check_float, check_int
+from lmcore._checks import check_array, check_float, check_int
 from lmcore.beam import Hypothesis, _check_search, _next, _rank
 
 PENALTIES = ("power", "gnmt")
@@ -36,23 +36,30 @@ def gnmt_length_penalty(length, alpha: float):
     Dividing ``log P`` (nats) by it favours longer sentences as ``alpha`` grows; it is 1 for
     one token and for ``alpha = 0``. ``length``: an int or a numpy array of ints >= 1.
     """
-    alpha = check_float("alpha", alpha, minimum=0)
+    alpha = check_float("alpha", alpha, minimum=0, maximum=10)
+    length = _check_length(length)
+    return ((5.0 + length) / 6.0) ** alpha  # the ratio first: 15**alpha alone can overflow
+
+
+def _check_length(length) -> np.ndarray:
     length = np.asarray(length)
-    if length.dtype.kind not in "iu" or np.any(length < 1):
+    if length.dtype.kind not in "iu" or length.size == 0 or np.any(length < 1):
         raise ValueError(f"length must hold integers >= 1, got {length!r}")
-    return (5.0 + length) ** alpha / 6.0**alpha
+    return length
 
 
 def length_normalised(log_prob, length, alpha: float, penalty: str = "power"):
     """Rank score of a sentence: ``log_prob / |Y| ** alpha`` or ``log_prob / lp_GNMT(|Y|)``."""
     if penalty not in PENALTIES:
         raise ValueError(f"penalty must be one of {PENALTIES}, got {penalty!r}")
-    alpha = check_float("alpha", alpha, minimum=0)
+    alpha = check_float("alpha", alpha, minimum=0, maximum=10)
+    check_array("log_prob", log_prob, allow_neg_inf=True)
+    length = _check_length(length)
     if alpha == 0:
         return log_prob
     if penalty == "gnmt":
         return log_prob / gnmt_length_penalty(length, alpha)
-    return log_prob / np.asarray(length, dtype=float) ** alpha
+    return log_prob / length.astype(float) ** alpha
 
 
 def _children(log_prob_fn, h: Hypothesis, alpha: float, penalty: str, keep: int,

@@ -16,10 +16,11 @@ from __future__ import annotations
 from math import comb
 
 import numpy as np
+from scipy.stats import binom
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
-from lmcore._checks import check_int
+from lmcore._checks import check_callable, check_int, check_list, check_tokens
 from lmcore.corpus import words
 
 
@@ -68,7 +69,8 @@ def mcnemar_exact(a_correct, b_correct) -> tuple[int, int, float]:
     n, k = b + c, min(b, c)
     if n == 0:
         return b, c, 1.0
-    tail = sum(comb(n, i) for i in range(k + 1)) / 2**n
+    # P(X <= k): the exact sum of comb(n, i) / 2**n while it is quick, scipy's beyond that
+    tail = sum(comb(n, i) for i in range(k + 1)) / 2**n if n <= 2000 else float(binom.cdf(k, n, 0.5))
     return b, c, min(1.0, 2 * tail)
 
 
@@ -78,9 +80,9 @@ def lexicon_predict(texts, positive_words, negative_words) -> np.ndarray:
     Words come from :func:`lmcore.corpus.words` (lowercase, punctuation dropped); a tie
     (including no listed word at all) is predicted positive. Returns an int array ``(n,)``.
     """
-    if isinstance(texts, str):
-        raise TypeError("texts must be a list of strings, not one string")
-    positive, negative = set(positive_words), set(negative_words)
+    texts = check_tokens("texts", texts)  # a list of strings, not one string
+    positive = set(check_tokens("positive_words", positive_words))
+    negative = set(check_tokens("negative_words", negative_words))
     if positive & negative:
         raise ValueError(f"positive_words and negative_words overlap: {sorted(positive & negative)}")
     out = []
@@ -116,15 +118,21 @@ def nested_choice(make_pipeline, grid, texts, labels, folds: int = 5, inner_fold
     Returns:
         ``(accuracies (folds,), chosen values)``: test accuracy per outer fold, in [0, 1].
     """
-    labels = _binary("labels", labels)
-    texts = np.asarray(texts, dtype=object)
-    if len(texts) != len(labels):
-        raise ValueError(f"texts and labels differ in length: {len(texts)} != {len(labels)}")
-    folds = check_int("folds", folds, minimum=2)
-    inner_folds = check_int("inner_folds", inner_folds, minimum=2)
-    grid = list(grid)
+    check_callable("make_pipeline", make_pipeline, "a function value -> a fresh model")
+    grid = check_list("grid", grid)
     if not grid:
         raise ValueError("grid must hold at least one value")
+    labels = _binary("labels", labels)
+    texts = np.asarray(check_list("texts", texts), dtype=object)
+    if len(texts) != len(labels):
+        raise ValueError(f"texts and labels differ in length: {len(texts)} != {len(labels)}")
+    smallest = int(np.bincount(labels, minlength=2).min())  # every fold needs both classes
+    folds = check_int("folds", folds, minimum=2, maximum=max(smallest, 2))
+    if smallest < folds:
+        raise ValueError(f"labels must hold at least folds = {folds} examples of each class")
+    inner_folds = check_int("inner_folds", inner_folds, minimum=2,
+                            maximum=max(smallest - -(-smallest // folds), 2))  # least in a train part
+    seed = check_int("seed", seed, minimum=0, maximum=2**32 - 1)
     outer = StratifiedKFold(folds, shuffle=True, random_state=seed)
     accuracies, chosen = [], []
     for train, test in outer.split(texts, labels):
@@ -144,13 +152,20 @@ def nested_choice(make_pipeline, grid, texts, labels, folds: int = 5, inner_fold
 
 def leave_one_domain_out(pipeline, texts, labels, domains) -> dict[str, float]:
     """Accuracy on each domain of a copy of ``pipeline`` trained on all the other domains."""
+    if not callable(getattr(pipeline, "get_params", None)):
+        raise TypeError(f"pipeline must be a scikit-learn estimator, got {type(pipeline).__name__}")
     labels = _binary("labels", labels)
-    texts, domains = np.asarray(texts, dtype=object), np.asarray(domains)
+    texts = np.asarray(check_list("texts", texts), dtype=object)
+    domains = np.asarray(check_list("domains", domains))
     if not len(texts) == len(labels) == len(domains):
         raise ValueError("texts, labels and domains must have the same length")
+    if len(set(domains.tolist())) < 2:
+        raise ValueError("domains must hold at least two domains: one to test, others to train on")
     result = {}
     for domain in sorted(set(domains.tolist())):
         test = domains == domain
+        if len(set(labels[~test].tolist())) < 2:
+            raise ValueError(f"labels outside domain {domain!r} hold one class only: nothing to learn")
         model = clone(pipeline).fit(list(texts[~test]), labels[~test])
         result[domain] = float(model.score(list(texts[test]), labels[test]))
     return result

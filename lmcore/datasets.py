@@ -42,6 +42,8 @@ GUTENBERG_URL = "https://www.gutenberg.org/cache/epub/{id}/pg{id}.txt"
 GUTENBERG_LICENCE = ("Project Gutenberg License (gutenberg.org/policy/license.html); most books "
                      "are in the public domain in the USA: check the law where you are")
 
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
 
 @dataclass(frozen=True)
 class Source:
@@ -57,6 +59,19 @@ class Source:
     licence: str
     description: str
     sha256: str | None = None
+
+    def __post_init__(self):
+        for key in ("name", "url", "filename", "licence", "description"):
+            if not isinstance(getattr(self, key), str):
+                raise TypeError(f"{key} must be a str, got {type(getattr(self, key)).__name__}")
+        for key in ("name", "filename"):  # each becomes a file or folder name in the cache
+            value = getattr(self, key)
+            if value in ("", ".", "..") or any(c in value for c in "/\\\0"):
+                raise ValueError(f"{key} must be a plain file name (no folders), got {value!r}")
+        if not self.url.startswith(("https://", "http://")):
+            raise ValueError(f"url must start with https:// or http://, got {self.url!r}")
+        if self.sha256 is not None and not (isinstance(self.sha256, str) and _HEX64.fullmatch(self.sha256)):
+            raise ValueError(f"sha256 must be 64 lowercase hex digits or None, got {self.sha256!r}")
 
 
 #: The registry of fixed sources. Gutenberg books are made on demand by :func:`gutenberg_source`.
@@ -82,7 +97,6 @@ SOURCES: dict[str, Source] = {
     ),
 }
 
-_HEX64 = re.compile(r"[0-9a-f]{64}")
 _PARTIAL = "tmp"  # pooch names its temporary download files tmpXXXXXXXX in the target folder
 
 
@@ -92,7 +106,7 @@ def gutenberg_source(book_id: int) -> Source:
     >>> gutenberg_source(1342).url
     'https://www.gutenberg.org/cache/epub/1342/pg1342.txt'
     """
-    book_id = check_int("book_id", book_id, minimum=1)
+    book_id = check_int("book_id", book_id, minimum=1, maximum=10**6)  # Gutenberg is near 80,000
     return Source(name=f"gutenberg-{book_id}", url=GUTENBERG_URL.format(id=book_id),
                   filename=f"pg{book_id}.txt", licence=GUTENBERG_LICENCE,
                   description=f"Project Gutenberg eBook #{book_id}, plain text (UTF-8)")
@@ -114,6 +128,8 @@ def sha256_of(path) -> str:
     ...     p = pathlib.Path(d, "x"); _ = p.write_bytes(b"abc"); sha256_of(p)[:16]
     'ba7816bf8f01cfea'
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file path, got {type(path).__name__}")
     return pooch.file_hash(str(path), alg="sha256")
 
 
@@ -235,6 +251,8 @@ def fetch(source: Source, cache_dir=None, *, timeout: float = 300.0, progress: b
     if not isinstance(cache_dir, (str, os.PathLike)):
         raise TypeError(f"cache_dir must be a folder path, got {type(cache_dir).__name__}")
     cache = Path(cache_dir).expanduser().resolve()
+    if cache.exists() and not cache.is_dir():
+        raise ValueError(f"cache_dir {str(cache)!r} is a file, not a folder")
     folder = cache / source.name
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / source.filename

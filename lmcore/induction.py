@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lmcore._checks import check_int, check_rng
+from lmcore._checks import check_array, check_int, check_rng
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class InductionTask:
 
     def __post_init__(self):
         check_int("alphabet", self.alphabet, minimum=2, maximum=10**5)
-        check_int("min_segment", self.min_segment, minimum=1)
+        check_int("min_segment", self.min_segment, minimum=1, maximum=self.alphabet)
         check_int("max_segment", self.max_segment, minimum=self.min_segment,
                   maximum=self.alphabet)
         check_int("length", self.length, minimum=2, maximum=10**5)
@@ -115,6 +115,9 @@ class InductionTask:
         if tokens.ndim != 2 or tokens.shape[1] != self.length or tokens.dtype.kind not in "iu":
             raise ValueError(f"tokens must be an int array of shape (n, {self.length}), got "
                              f"{tokens.dtype} of shape {tokens.shape}")
+        if tokens.size and (tokens.min() < 0 or tokens.max() > self.separator):
+            raise ValueError(f"tokens must be ids in 0..{self.separator}, got values from "
+                             f"{tokens.min()} to {tokens.max()}")
         ms = np.arange(self.min_segment, self.max_segment + 1)
         out = np.zeros((tokens.shape[0], self.length - 1))
         for r, row in enumerate(tokens):
@@ -134,7 +137,7 @@ def previous_occurrence_targets(tokens) -> np.ndarray:
     >>> previous_occurrence_targets(np.array([[3, 1, 3, 1]])).tolist()
     [[-1, -1, 1, 2]]
     """
-    tokens = np.asarray(tokens)
+    tokens = check_array("tokens", tokens, ndim=2, integer=True)
     out = np.full(tokens.shape, -1, dtype=np.int64)
     for b, row in enumerate(tokens):
         last: dict[int, int] = {}
@@ -153,7 +156,8 @@ def head_scores(weights, tokens) -> dict[str, np.ndarray]:
     to ``t - 1``, and to the token after the previous occurrence of ``tokens[t]`` (over the
     positions that have one). 1.0 means the head always looks exactly there.
     """
-    weights, tokens = np.asarray(weights), np.asarray(tokens)
+    weights = check_array("weights", weights, ndim=4)
+    tokens = check_array("tokens", tokens, ndim=2, integer=True)
     B, H, T, _ = weights.shape
     if tokens.shape != (B, T):
         raise ValueError(f"tokens must have shape {(B, T)} to match weights, got {tokens.shape}")

@@ -40,7 +40,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from lmcore._checks import check_float, check_int, check_sentences, check_tokens
+from lmcore import _checks
+from lmcore._checks import check_float, check_int, check_tokens
 
 BOS, EOS, UNK = "<s>", "</s>", "<unk>"
 
@@ -86,11 +87,23 @@ def _check_query(word, context, counts) -> tuple[str, ...]:
         raise TypeError(f"word must be a str, got {type(word).__name__}")
     if not isinstance(counts, dict) or not counts or sorted(counts) != list(range(1, len(counts) + 1)):
         raise ValueError("counts must be a dict {order m: {context: Counter}} for m = 1..n")
-    context = tuple(check_tokens("context", list(context)))
+    context = tuple(check_tokens("context", context))
     if len(context) < len(counts) - 1:
         raise ValueError(f"context must hold at least n - 1 = {len(counts) - 1} words, "
                          f"got {len(context)}")
+    for m, table in counts.items():  # the Counters this query reads must hold counts >= 1
+        if not isinstance(table, dict):
+            raise ValueError(f"counts[{m}] must be a dict {{context: Counter}}")
+        following = table.get(context[len(context) - (m - 1):])
+        if following is not None and min(following.values(), default=0) < 1:
+            raise ValueError(f"counts[{m}] must hold counts >= 1, got {dict(following)}")
     return context
+
+
+def check_sentences(name: str, sentences) -> list[list[str]]:
+    """:func:`lmcore._checks.check_sentences` that also refuses ``<s>`` and ``</s>`` as words:
+    :meth:`KneserNey.fit` adds them itself, so a sentence holding them would merge with the padding."""
+    return _checks.check_sentences(name, sentences, words=True)
 
 
 class KneserNey:
@@ -102,7 +115,7 @@ class KneserNey:
     """
 
     def __init__(self, n: int, discount: float = 0.75):
-        self.n = check_int("n", n, minimum=1)
+        self.n = check_int("n", n, minimum=1, maximum=100)  # n - 1 pads per sentence: keep it sane
         self.discount = _check_discount(discount)
         self.vocab: tuple[str, ...] = ()
         self.counts: dict[int, dict[tuple[str, ...], Counter]] = {}
@@ -148,6 +161,8 @@ class KneserNey:
             raise ValueError("this model is not fitted yet: call .fit(sentences) first")
         context = tuple(check_tokens("context", context.split() if isinstance(context, str)
                                      else context))
+        if len(context) != self.n - 1:
+            raise ValueError(f"context must hold n - 1 = {self.n - 1} tokens, got {len(context)}")
         out = {}
         for m in range(1, self.n + 1):
             following = self.counts[m].get(context[len(context) - (m - 1):] if m > 1 else ())

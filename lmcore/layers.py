@@ -27,7 +27,7 @@ import math
 
 import numpy as np
 
-from lmcore._checks import check_float
+from lmcore._checks import check_array, check_float
 
 # Python floats, not numpy float64 scalars: they keep float32 arrays float32.
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
@@ -58,22 +58,25 @@ def layer_norm(x, gamma=None, beta=None, eps: float = 1e-5) -> np.ndarray:
     >>> layer_norm([[1.0, 2.0, 3.0]], eps=0.0).round(4).tolist()
     [[-1.2247, 0.0, 1.2247]]
     """
-    if isinstance(x, (str, bytes)):
-        raise TypeError("x must be an array of numbers, got a string")
-    x = np.asarray(x, dtype=float)
+    x = check_array("x", x)
     if x.ndim < 1 or x.shape[-1] == 0:
         raise ValueError(f"x must have shape (..., d) with d >= 1, got shape {x.shape}")
     eps = check_float("eps", eps, minimum=0.0)
     d = x.shape[-1]
-    gamma = np.ones(d) if gamma is None else np.asarray(gamma, dtype=float)
-    beta = np.zeros(d) if beta is None else np.asarray(beta, dtype=float)
+    gamma = np.ones(d) if gamma is None else check_array("gamma", gamma)
+    beta = np.zeros(d) if beta is None else check_array("beta", beta)
     for name, p in (("gamma", gamma), ("beta", beta)):
         if p.shape != (d,):
             raise ValueError(f"{name} must have shape ({d},) to match x of shape {x.shape}, "
                              f"got shape {p.shape}")
+    # divide each vector by its largest |value| (eps by its square) first: 1e200**2 overflows
+    scale = np.abs(x).max(axis=-1, keepdims=True)  # (..., 1)
+    scale = np.where(scale > 1.0, scale, 1.0) if eps > 0 else np.where(scale > 0, scale, 1.0)
+    x = x / scale
     if eps == 0.0 and np.any(x.var(axis=-1) == 0):
         raise ValueError("x has a constant vector and eps = 0: its variance is 0, so it cannot "
                          "be normalised; use eps > 0")
+    eps = np.maximum(eps / scale**2, np.finfo(float).tiny) if eps > 0 else 0.0
     return layer_norm_forward(x, gamma, beta, eps)[0]
 
 
@@ -127,7 +130,7 @@ def gelu(x) -> np.ndarray:
     >>> gelu([-3.0, 0.0, 1.0, 3.0]).round(4).tolist()
     [-0.0036, 0.0, 0.8412, 2.9964]
     """
-    return gelu_forward(np.asarray(x, dtype=float))[0]
+    return gelu_forward(check_array("x", x, nonempty=False))[0]
 
 
 def gelu_forward(x):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lmcore._checks import check_float, check_int, check_rng
+from lmcore._checks import check_array, check_float, check_int, check_memory, check_rng
 from lmcore.training import Adam, DivergenceError, _one_blas_thread
 
 
@@ -41,6 +41,8 @@ def sequence_losses(model, tokens, batch_size: int = 256) -> np.ndarray:
 
     Per-row losses let a caller resample rows (a bootstrap) without running the model again.
     """
+    if not callable(getattr(model, "logits", None)):
+        raise TypeError(f"model must have a logits(tokens) method, got {type(model).__name__}")
     tokens = np.asarray(tokens)
     batch_size = check_int("batch_size", batch_size, minimum=1)
     if tokens.ndim != 2 or tokens.shape[1] < 2 or len(tokens) == 0:
@@ -84,6 +86,10 @@ def train_lm(model, sequences, steps: int, lr: float, batch_size: int, rng,
     """
     from tqdm.auto import tqdm
 
+    if not callable(getattr(model, "loss_and_grads", None)) or not hasattr(model, "params"):
+        raise TypeError(f"model must have params and loss_and_grads(tokens), got {type(model).__name__}")
+    held_out = None if held_out is None else check_array("held_out", held_out, ndim=2, integer=True)
+    probe = None if probe is None else check_array("probe", probe, ndim=2, integer=True)
     sequences = np.asarray(sequences)
     if sequences.ndim != 2 or sequences.dtype.kind not in "iu" or len(sequences) == 0:
         raise ValueError(f"sequences must be a non-empty int array (n, T), got "
@@ -142,9 +148,10 @@ def windows(stream, length: int, stride: int | None = None) -> np.ndarray:
     >>> windows(np.arange(7), 3).tolist()
     [[0, 1, 2], [2, 3, 4], [4, 5, 6]]
     """
-    stream = np.asarray(stream)
+    stream = check_array("stream", stream, ndim=1, integer=True)
     length = check_int("length", length, minimum=2)
     stride = length - 1 if stride is None else check_int("stride", stride, minimum=1)
+    check_memory("windows(stream, length, stride)", (max(len(stream) - length, 0) // stride + 1) * length)
     if stream.ndim != 1 or len(stream) < length:
         raise ValueError(f"stream must be a 1-D array of at least length = {length} ids, "
                          f"got shape {stream.shape}")
@@ -160,6 +167,9 @@ def stream_loss(model, stream, length: int) -> tuple[float, int]:
     tail, so no token is skipped.
     """
     stream = np.asarray(stream)
+    length = check_int("length", length, minimum=2)
+    if hasattr(model, "context") and length - 1 > model.context:
+        raise ValueError(f"length must be at most model.context + 1 = {model.context + 1}, got {length}")
     rows = windows(stream, length)
     covered = (len(rows) - 1) * (length - 1) + length  # tokens covered by the full rows
     total = batched_loss(model, rows) * len(rows) * (length - 1)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lmcore._checks import check_float, check_int, check_rng
+from lmcore._checks import check_array, check_float, check_int, check_rng
 from lmcore.scaling import PowerLaw, fit_power_law
 
 
@@ -34,7 +34,9 @@ def power_law_standard_errors(x, y, fit: PowerLaw) -> dict[str, float]:
 
     ``x``, ``y``: the points the law was fitted to, shape (n,) with n >= 4; ``fit`` their fit.
     """
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    x, y = check_array("x", x), check_array("y", y)
+    if np.any(x <= 0):
+        raise ValueError("x must hold amounts > 0 (the law has x ** -alpha)")
     if x.ndim != 1 or x.shape != y.shape or x.size < 4:
         raise ValueError(f"x and y must be 1-D of the same length >= 4 (3 parameters plus one "
                          f"degree of freedom), got shapes {x.shape} and {y.shape}")
@@ -60,8 +62,7 @@ def bootstrap_power_law(x, losses, rng, n_boot: int = 200, level: float = 0.9) -
 
     Returns ``{"E": (low, high), "alpha": (low, high), "fits": [PowerLaw, ...]}``.
     """
-    x = np.asarray(x, dtype=float)
-    losses = np.asarray(losses, dtype=float)
+    x, losses = check_array("x", x), check_array("losses", losses)
     if losses.ndim != 2 or losses.shape[0] != x.size or losses.shape[1] < 2:
         raise ValueError(f"losses must have shape (len(x), m) with m >= 2, got {losses.shape} "
                          f"for {x.size} points")

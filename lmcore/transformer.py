@@ -38,7 +38,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from lmcore import layers
-from lmcore._checks import check_int, check_rng
+from lmcore._checks import check_array, check_int, check_memory, check_rng
 from lmcore.attention import causal_mask, multi_head_attention, sinusoidal_positions
 from lmcore.layers import gelu, layer_norm  # noqa: F401  (re-exported: used by the block)
 
@@ -71,6 +71,7 @@ def init_block(d_model: int, d_ff: int, rng) -> dict:
     """
     d_model = check_int("d_model", d_model, minimum=1)
     d_ff = check_int("d_ff", d_ff, minimum=1)
+    check_memory("d_model or d_ff", 4 * d_model**2 + 2 * d_model * d_ff)  # refuse before allocating
     rng = check_rng("rng", rng)
     sizes = {"d": d_model, "f": d_ff}
     params = {}
@@ -102,6 +103,8 @@ def _check_params(params, x_shape: tuple) -> int:
             raise ValueError(f"params[{name!r}] must have shape {expected} for x of shape "
                              f"{x_shape} (d_model = {d_model}) and d_ff = {d_ff}; got shape "
                              f"{np.shape(params[name])}")
+        if not np.isfinite(params[name]).all():
+            raise ValueError(f"params[{name!r}] contains NaN or infinity")
     return d_ff
 
 
@@ -118,9 +121,7 @@ def transformer_block(x, params, num_heads: int, causal: bool = True,
     >>> y.shape, w.shape
     ((2, 4, 6), (2, 3, 4, 4))
     """
-    if isinstance(x, (str, bytes)):
-        raise TypeError("x must be an array of numbers, got a string")
-    x = np.asarray(x, dtype=float)
+    x = check_array("x", x)
     if x.ndim != 3:
         raise ValueError(f"x must have shape (B, T, d_model), got shape {x.shape}")
     B, T, d_model = x.shape
@@ -149,7 +150,10 @@ def count_parameters(params) -> int:
         return sum(count_parameters(v) for v in params)
     if isinstance(params, (str, bytes)) or params is None:
         raise TypeError(f"params must hold arrays, got {type(params).__name__}")
-    return int(np.asarray(params).size)
+    array = np.asarray(params)
+    if array.dtype.kind not in "biufc":
+        raise TypeError(f"params must hold arrays of numbers, got {type(params).__name__}")
+    return int(array.size)
 
 
 # ============================================================================ the whole model
@@ -227,6 +231,9 @@ class TransformerLM:
         if tokens.ndim != 2 or tokens.shape[0] < 1 or not 1 <= tokens.shape[1] <= self.context:
             raise ValueError(f"tokens must have shape (B, T) with B >= 1 and 1 <= T <= context = "
                              f"{self.context}, got shape {tokens.shape}")
+        per_token = self.num_layers * (12 * self.d_model + 4 * self.d_ff + 2 * self.num_heads *
+                                       tokens.shape[1]) + 3 * self.vocab_size  # cached floats
+        check_memory("tokens", tokens.size * per_token)  # refused before the forward pass
         if tokens.min() < 0 or tokens.max() >= self.vocab_size:
             raise ValueError(f"tokens must be ids in 0..{self.vocab_size - 1}, got values from "
                              f"{tokens.min()} to {tokens.max()}")
@@ -320,7 +327,12 @@ class TransformerLM:
         """
         from lmcore.sampling import sample
 
-        ids = [int(i) for i in self._check_tokens(np.asarray([list(prompt)]))[0]]
+        prompt = check_array("prompt", prompt, ndim=1, integer=True)
+        if prompt.min() < 0 or prompt.max() >= self.vocab_size:
+            raise ValueError(f"prompt must hold ids in 0..{self.vocab_size - 1}, got values from "
+                             f"{prompt.min()} to {prompt.max()}")
+        ids = prompt.tolist()  # may be longer than the context: each step feeds the last ones
+        stop = None if stop is None else check_int("stop", stop, minimum=0)
         max_tokens = check_int("max_tokens", max_tokens, minimum=1, maximum=10**5)
         out: list[int] = []
         for _ in range(max_tokens):
