@@ -15,6 +15,7 @@ import numpy as np
 from lmcore._checks import check_int, check_tokens
 from lmcore.attention import causal_mask, multi_head_attention, self_attention_weights
 from lmcore.plotting import CMAP, PALETTE, STYLE, new_figure
+from lmcore.plotting.live import keep, kept
 
 #: Heat maps with at most this many tokens get their weights written in the cells.
 ANNOTATE_UP_TO = 12
@@ -68,7 +69,20 @@ def attention_heatmap(weights, query_labels, key_labels, title: str, annotate=No
                          figsize=(side + 1.4, side))
     image = _draw_weights(ax, weights, query_labels, key_labels, annotate)
     fig.colorbar(image, ax=ax, label="attention weight", shrink=0.8)
+    # an update repaints the map, its frame, the numbers in it and the title (in that order)
+    redraw = [image, *ax.spines.values(), *ax.texts, ax.title]
+    keep(fig, title=ax.title, image=image, redraw=redraw)
     return fig
+
+
+def _recolour(image, weights) -> None:
+    """Show new ``weights`` on a heat map drawn by ``_draw_weights`` (and in its cells)."""
+    image.set_data(weights)
+    texts = image.axes.texts
+    if texts:
+        for text, w in zip(texts, np.ravel(weights)):
+            text.set_text(f"{w:.2f}")
+            text.set_color("black" if w > 0.6 else "white")
 
 
 def scaling_figure(dims, result):
@@ -102,15 +116,8 @@ def scaling_figure(dims, result):
     return fig
 
 
-def temperature_heatmap(tokens, vectors, temperature: float = 1.0, scale: bool = True,
-                        hide_self: bool = False, title: str | None = None):
-    """Heat map of self-attention weights over a sentence at a temperature (notebook 05's panel).
-
-    ``tokens`` are the ``T`` words and ``vectors`` their ``(T, d)`` embeddings, used as queries
-    and keys; the weights are :func:`lmcore.attention.self_attention_weights`. A low
-    temperature sharpens every row towards its largest score; a high one flattens it
-    towards uniform. ``hide_self`` masks the diagonal (each word sees the *other* words only).
-    """
+def _temperature_weights(tokens, vectors, temperature: float, scale: bool, hide_self: bool,
+                         title: str | None):
     tokens = check_tokens("tokens", tokens)
     vectors = np.asarray(vectors, dtype=float)
     if vectors.ndim != 2 or vectors.shape[0] != len(tokens):
@@ -121,17 +128,33 @@ def temperature_heatmap(tokens, vectors, temperature: float = 1.0, scale: bool =
     if title is None:
         seen = "other words only" if hide_self else "every word"
         title = f"Self-attention at temperature {temperature:.3g} ({seen})"
+    return tokens, weights, title
+
+
+def temperature_heatmap(tokens, vectors, temperature: float = 1.0, scale: bool = True,
+                        hide_self: bool = False, title: str | None = None):
+    """Heat map of self-attention weights over a sentence at a temperature (notebook 05's panel).
+
+    ``tokens`` are the ``T`` words and ``vectors`` their ``(T, d)`` embeddings, used as queries
+    and keys; the weights are :func:`lmcore.attention.self_attention_weights`. A low
+    temperature sharpens every row towards its largest score; a high one flattens it
+    towards uniform. ``hide_self`` masks the diagonal (each word sees the *other* words only).
+    """
+    tokens, weights, title = _temperature_weights(tokens, vectors, temperature, scale, hide_self,
+                                                  title)
     return attention_heatmap(weights, tokens, tokens, title)
 
 
-def heads_figure(tokens, x, projections, num_heads: int, causal: bool = True):
-    """One heat map per head of multi-head self-attention over a sentence.
+def _update_temperature_heatmap(fig, tokens, vectors, temperature: float = 1.0, scale: bool = True,
+                               hide_self: bool = False, title: str | None = None) -> None:
+    """Redraw a :func:`temperature_heatmap` in place (same tokens and vectors)."""
+    _, weights, title = _temperature_weights(tokens, vectors, temperature, scale, hide_self, title)
+    parts = kept(fig)
+    parts["title"].set_text(title)
+    _recolour(parts["image"], weights)
 
-    ``tokens`` are the ``T`` words, ``x`` is their ``(T, d_model)`` input vectors and
-    ``projections`` a dict with ``w_q, w_k, w_v, w_o`` of shape ``(d_model, d_model)`` (for
-    example from :func:`lmcore.attention.random_projections`). The same matrices are cut into
-    ``num_heads`` heads, so moving the number of heads changes only how they are split.
-    """
+
+def _head_weights(tokens, x, projections, num_heads: int, causal: bool):
     tokens = check_tokens("tokens", tokens)
     x = np.asarray(x, dtype=float)
     if x.ndim != 2 or x.shape[0] != len(tokens):
@@ -142,6 +165,22 @@ def heads_figure(tokens, x, projections, num_heads: int, causal: bool = True):
     _, weights = multi_head_attention(x[None], projections["w_q"], projections["w_k"],
                                       projections["w_v"], projections["w_o"], num_heads,
                                       mask=mask)  # weights (1, h, T, T)
+    d_head = x.shape[1] // num_heads
+    kind = "causal mask" if causal else "no mask"
+    heads = "1 head" if num_heads == 1 else f"{num_heads} heads"
+    return tokens, weights[0], f"{heads} of {d_head} dimensions each ({kind})"
+
+
+def heads_figure(tokens, x, projections, num_heads: int, causal: bool = True):
+    """One heat map per head of multi-head self-attention over a sentence.
+
+    ``tokens`` are the ``T`` words, ``x`` is their ``(T, d_model)`` input vectors and
+    ``projections`` a dict with ``w_q, w_k, w_v, w_o`` of shape ``(d_model, d_model)`` (for
+    example from :func:`lmcore.attention.random_projections`). The same matrices are cut into
+    ``num_heads`` heads, so moving the number of heads changes only how they are split.
+    """
+    tokens, weights, title = _head_weights(tokens, x, projections, num_heads, causal)
+    num_heads = len(weights)
     cols = min(num_heads, 4)
     rows = math.ceil(num_heads / cols)
     # A fixed layout in inches (much faster to draw than a constrained layout of 8 axes).
@@ -152,19 +191,15 @@ def heads_figure(tokens, x, projections, num_heads: int, causal: bool = True):
     height = top + rows * (side + head_title) + bottom
     with plt.style.context(STYLE):
         fig = plt.figure(figsize=(width, height))
-    d_head = x.shape[1] // num_heads
-    kind = "causal mask" if causal else "no mask"
-    heads = "1 head" if num_heads == 1 else f"{num_heads} heads"
-    fig.suptitle(f"{heads} of {d_head} dimensions each ({kind})", fontweight="bold",
-                 y=1 - 0.12 / height, va="top")
-    image = None
+    suptitle = fig.suptitle(title, fontweight="bold", y=1 - 0.12 / height, va="top")
+    images = []
     for head in range(num_heads):
         row, col = divmod(head, cols)
         x0 = left + col * (side + gap)
         y0 = bottom + (rows - 1 - row) * (side + head_title)
         ax = fig.add_axes((x0 / width, y0 / height, side / width, side / height))
-        image = _draw_weights(ax, weights[0, head], tokens, tokens, annotate=False, fontsize=7,
-                              ylabels=col == 0)
+        images.append(_draw_weights(ax, weights[head], tokens, tokens, annotate=False,
+                                    fontsize=7, ylabels=col == 0))
         if row < rows - 1:
             ax.tick_params(labelbottom=False)
         ax.set_title(f"head {head + 1}", fontsize=9)
@@ -172,8 +207,23 @@ def heads_figure(tokens, x, projections, num_heads: int, causal: bool = True):
         ax.set_ylabel("query" if col == 0 else "", fontsize=8)
     cax = fig.add_axes(((width - right + 0.2) / width, bottom / height, 0.15 / width,
                         (rows * (side + head_title) - head_title) / height))
-    fig.colorbar(image, cax=cax, label="attention weight")
+    fig.colorbar(images[-1], cax=cax, label="attention weight")
+    redraw = [suptitle]  # the heat maps change, their tick labels and the colour bar do not
+    for image in images:
+        redraw += [image, *image.axes.spines.values()]
+    keep(fig, title=suptitle, images=images, redraw=redraw)
     return fig
+
+
+def _update_heads_figure(fig, tokens, x, projections, num_heads: int, causal: bool = True) -> None:
+    """Redraw a :func:`heads_figure` built for the same ``num_heads`` (new ``causal``)."""
+    _, weights, title = _head_weights(tokens, x, projections, num_heads, causal)
+    parts = kept(fig)
+    if len(parts["images"]) != len(weights):
+        raise ValueError(f"num_heads must be the {len(parts['images'])} the figure was built for")
+    parts["title"].set_text(title)
+    for image, w in zip(parts["images"], weights):
+        _recolour(image, w)
 
 
 def positions_figure(pe, columns=(0, 8, 16, 32)):
@@ -200,3 +250,8 @@ def positions_figure(pe, columns=(0, 8, 16, 32)):
     right.set_ylabel("value of the encoding")
     right.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)  # beside the curves
     return fig
+
+
+#: The in-place update each panel figure function offers (``fig``, then the same arguments).
+temperature_heatmap.update = _update_temperature_heatmap
+heads_figure.update = _update_heads_figure

@@ -12,6 +12,7 @@ from lmcore._checks import check_float, check_int, check_probabilities, check_to
 from lmcore.beam import beam_search
 from lmcore.information import entropy
 from lmcore.plotting import PALETTE, format_table, new_figure
+from lmcore.plotting.live import keep, kept
 from lmcore.sampling import sampling_distribution
 
 
@@ -26,6 +27,37 @@ def _labels(labels, size: int) -> list[str]:
 def _top_and_rest(values: np.ndarray, order: np.ndarray, shown: int) -> np.ndarray:
     """The values of the ``shown`` first words of ``order``, then the sum of all the others."""
     return np.append(values[order[:shown]], values[order[shown:]].sum())  # (shown + 1,)
+
+
+def _sampling_view(probs, labels, temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0,
+                  context: str = "", shown: int = 12) -> dict:
+    """What :func:`sampling_figure` draws, as numbers and strings (no matplotlib).
+
+    Keys: ``names`` (bar labels), ``sampled`` and ``model`` (bar heights), ``sampled_label``,
+    ``model_label``, ``settings`` (the legend title) and ``title``.
+    """
+    p = check_probabilities("probs", probs)
+    labels = _labels(labels, len(p))
+    top_k = check_int("top_k", top_k, minimum=0)
+    top_p = check_float("top_p", top_p, minimum=0, maximum=1, min_inclusive=False)
+    shown = check_int("shown", shown, minimum=1, maximum=len(p))
+    q = sampling_distribution(p, temperature, top_k or None, None if top_p == 1 else top_p)
+    order = np.argsort(-p, kind="stable")  # (V,) the model's ranking, ties by index
+    names = [labels[i] for i in order[:shown]]
+    if len(p) > shown:
+        names.append(f"other {len(p) - shown:,} words")
+    settings = [f"t = {temperature:g}"]
+    settings.append(f"top-k = {top_k}" if top_k else "no top-k")
+    settings.append(f"top-p = {top_p:g}" if top_p < 1 else "no top-p")
+    return {
+        "names": names,
+        "sampled": _top_and_rest(q, order, shown)[: len(names)],
+        "model": _top_and_rest(p, order, shown)[: len(names)],
+        "sampled_label": f"sampled from: entropy {entropy(q):.2f} bits, {np.count_nonzero(q):,} words",
+        "model_label": f"model (t = 1, no filter): entropy {entropy(p):.2f} bits",
+        "settings": ", ".join(settings),
+        "title": "Next word after " + (f"'{context}'" if context else "the start"),
+    }
 
 
 def sampling_figure(probs, labels, temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0,
@@ -44,32 +76,29 @@ def sampling_figure(probs, labels, temperature: float = 1.0, top_k: int = 0, top
         context: the words before (shown in the title).
         shown: how many single words get a bar, >= 1.
     """
-    p = check_probabilities("probs", probs)
-    labels = _labels(labels, len(p))
-    top_k = check_int("top_k", top_k, minimum=0)
-    top_p = check_float("top_p", top_p, minimum=0, maximum=1, min_inclusive=False)
-    shown = check_int("shown", shown, minimum=1, maximum=len(p))
-    q = sampling_distribution(p, temperature, top_k or None, None if top_p == 1 else top_p)
-    order = np.argsort(-p, kind="stable")  # (V,) the model's ranking, ties by index
-    names = [labels[i] for i in order[:shown]]
-    if len(p) > shown:
-        names.append(f"other {len(p) - shown:,} words")
-    x = np.arange(len(names))
-    title = "Next word after " + (f"'{context}'" if context else "the start")
-    fig, ax = new_figure(title, "next word", "probability", figsize=(8.0, 4.2))
-    ax.bar(x, _top_and_rest(q, order, shown)[: len(names)], color=PALETTE["blue"],
-           label=f"sampled from: entropy {entropy(q):.2f} bits, {np.count_nonzero(q):,} words")
-    ax.bar(x, _top_and_rest(p, order, shown)[: len(names)], fill=False,
-           edgecolor=PALETTE["black"], linewidth=1.2,
-           label=f"model (t = 1, no filter): entropy {entropy(p):.2f} bits")
-    ax.set_xticks(x, names, rotation=40, ha="right")
+    view = _sampling_view(probs, labels, temperature, top_k, top_p, context, shown)
+    x = np.arange(len(view["names"]))
+    fig, ax = new_figure(view["title"], "next word", "probability", figsize=(8.0, 4.2))
+    bars = ax.bar(x, view["sampled"], color=PALETTE["blue"], label=view["sampled_label"])
+    ax.bar(x, view["model"], fill=False, edgecolor=PALETTE["black"], linewidth=1.2,
+           label=view["model_label"])
+    ax.set_xticks(x, view["names"], rotation=40, ha="right")
     ax.set_ylim(0, 1.3)  # room for the legend above the bars
     ax.set_yticks(np.linspace(0, 1, 6))
-    settings = [f"t = {temperature:g}"]
-    settings.append(f"top-k = {top_k}" if top_k else "no top-k")
-    settings.append(f"top-p = {top_p:g}" if top_p < 1 else "no top-p")
-    ax.legend(title=", ".join(settings), loc="upper center", ncols=1)
+    legend = ax.legend(title=view["settings"], loc="upper center", ncols=1)
+    keep(fig, bars=bars, legend=legend)
     return fig
+
+
+def _update_sampling_figure(fig, probs, labels, temperature: float = 1.0, top_k: int = 0,
+                           top_p: float = 1.0, context: str = "", shown: int = 12) -> None:
+    """Redraw a :func:`sampling_figure` in place for new settings (same ``probs`` and labels)."""
+    view = _sampling_view(probs, labels, temperature, top_k, top_p, context, shown)
+    parts = kept(fig)
+    for bar, height in zip(parts["bars"], view["sampled"]):
+        bar.set_height(height)
+    parts["legend"].get_texts()[0].set_text(view["sampled_label"])
+    parts["legend"].get_title().set_text(view["settings"])
 
 
 def frequency_figure(probs, labels, draws, shown: int = 12):
@@ -177,3 +206,7 @@ def width_figure(widths, mean_log_prob, mean_length):
     for ax in (left, right):
         ax.set_xticks(widths)
     return fig
+
+
+#: The in-place update each panel figure function offers (``fig``, then the same arguments).
+sampling_figure.update = _update_sampling_figure

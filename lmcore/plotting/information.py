@@ -16,6 +16,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from lmcore._checks import check_float, check_int
 from lmcore.corpus import MarkovSource
 from lmcore.plotting import CMAP, COLORS, PALETTE, new_figure
+from lmcore.plotting.live import FigureParts, keep, kept
 
 #: Shannon's (1951) range for English from human next-letter guessing, bits per character.
 SHANNON_1951 = (0.6, 1.3)
@@ -101,6 +102,21 @@ def convergence_figure(sizes, estimates, true_rate: float):
     return fig
 
 
+def _source_view(concentration: float, order: int = 1, vocab_size: int = 8, seed: int = 0) -> dict:
+    """What :func:`source_figure` draws: the source, its transition table ``P`` (S, V), each
+    state's entropy ``row_entropy`` (S,) in bits, the entropy ``rate`` and the ``title``."""
+    source = MarkovSource(order=order, vocab_size=vocab_size, seed=seed,
+                          concentration=concentration)
+    rate = source.entropy_rate()
+    P = source.transitions  # (S, V)
+    with np.errstate(divide="ignore"):
+        logs = np.where(P > 0, np.log2(np.where(P > 0, P, 1.0)), 0.0)  # (S, V)
+    title = (f"concentration {source.concentration:.3g}: entropy rate {rate:.2f} bits per symbol "
+             f"(max {math.log2(vocab_size):.2f})")
+    return {"source": source, "P": P, "row_entropy": -np.sum(P * logs, axis=1), "rate": rate,
+            "title": title}
+
+
 def source_figure(concentration: float, order: int = 1, vocab_size: int = 8, seed: int = 0):
     """Render of notebook 02's slider: a :class:`MarkovSource` and its entropy.
 
@@ -108,18 +124,11 @@ def source_figure(concentration: float, order: int = 1, vocab_size: int = 8, see
     state's next-symbol distribution, with the entropy rate (their stationary average) and
     the maximum ``log2 vocab_size``.
     """
-    source = MarkovSource(order=order, vocab_size=vocab_size, seed=seed,
-                          concentration=concentration)
-    rate = source.entropy_rate()
-    P = source.transitions  # (S, V)
-    with np.errstate(divide="ignore"):
-        logs = np.where(P > 0, np.log2(np.where(P > 0, P, 1.0)), 0.0)  # (S, V)
-    row_entropy = -np.sum(P * logs, axis=1)  # (S,) bits
-    fig, (left, right) = new_figure(
-        f"concentration {source.concentration:.3g}: entropy rate {rate:.2f} bits per symbol "
-        f"(max {math.log2(vocab_size):.2f})",
-        "next symbol", "state (previous symbols)", figsize=(9.0, 4.0), ncols=2)
-    image = left.imshow(P, cmap=CMAP, vmin=0, vmax=1, aspect="auto")
+    view = _source_view(concentration, order, vocab_size, seed)
+    source, rate = view["source"], view["rate"]
+    fig, (left, right) = new_figure(view["title"], "next symbol", "state (previous symbols)",
+                                    figsize=(9.0, 4.0), ncols=2)
+    image = left.imshow(view["P"], cmap=CMAP, vmin=0, vmax=1, aspect="auto")
     left.set_title("P(next | state)", fontsize=10)
     left.set_xticks(range(vocab_size), source.symbols)
     if source.n_states <= 16:
@@ -129,8 +138,9 @@ def source_figure(concentration: float, order: int = 1, vocab_size: int = 8, see
         right.set_yticks(range(source.n_states), names)
     left.grid(False)
     fig.colorbar(image, ax=left, label="probability")
-    right.barh(range(source.n_states), row_entropy, color=PALETTE["blue"])
-    right.axvline(rate, linestyle="--", color=PALETTE["black"], label=f"entropy rate {rate:.2f}")
+    bars = right.barh(range(source.n_states), view["row_entropy"], color=PALETTE["blue"])
+    line = right.axvline(rate, linestyle="--", color=PALETTE["black"],
+                         label=f"entropy rate {rate:.2f}")
     right.axvline(math.log2(vocab_size), linestyle=":", color=PALETTE["vermillion"],
                   label=f"log2 {vocab_size} = {math.log2(vocab_size):.2f}")
     right.set_xlim(0, math.log2(vocab_size) * 1.05)
@@ -138,8 +148,25 @@ def source_figure(concentration: float, order: int = 1, vocab_size: int = 8, see
     right.set_xlabel("entropy of the next symbol (bits)")
     right.set_title("uncertainty in each state", fontsize=10)
     # beside the panel, not on it: the bars can reach the maximum in any row
-    right.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    legend = right.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    title = FigureParts.suptitle(fig)
+    # an update repaints the title, the transition table and its frame, and the bar panel whole
+    redraw = [title, image, *left.spines.values(), right]
+    keep(fig, title=title, image=image, bars=bars, rate=line, legend=legend, redraw=redraw)
     return fig
+
+
+def _update_source_figure(fig, concentration: float, order: int = 1, vocab_size: int = 8,
+                         seed: int = 0) -> None:
+    """Redraw a :func:`source_figure` in place at a new ``concentration`` (same other values)."""
+    view = _source_view(concentration, order, vocab_size, seed)
+    parts = kept(fig)
+    parts["title"].set_text(view["title"])
+    parts["image"].set_data(view["P"])
+    for bar, width in zip(parts["bars"], view["row_entropy"]):
+        bar.set_width(width)
+    parts["rate"].set_xdata([view["rate"], view["rate"]])
+    parts["legend"].get_texts()[0].set_text(f"entropy rate {view['rate']:.2f}")
 
 
 def perplexity_by_order_figure(ns, train, held_out):
@@ -192,6 +219,18 @@ def markov_perplexity_figure(sizes, perplexities, floor: float):
     return fig
 
 
+def _add_k_values(models, sentences, k: float, ks=None):
+    """Checked ``k``, the sorted models, the grid ``ks`` and each model's perplexities over
+    ``ks`` followed by the one at ``k`` (shape (K + 1,) per model)."""
+    k = check_float("k", k, minimum=0, min_inclusive=False)
+    if not isinstance(models, dict) or not models:
+        raise TypeError("models must be a non-empty dict {n: fitted NGramModel}")
+    ks = np.logspace(-4, 1, 41) if ks is None else _positions("ks", ks, 0)
+    grid = np.append(ks, k)  # the curve and the chosen k in one pass
+    return k, ks, [(n, model.add_k_perplexities(sentences, grid))
+                   for n, model in sorted(models.items())]
+
+
 def add_k_figure(models, sentences, k: float, ks=None):
     """Render of notebook 03's slider: held-out perplexity against the add-k pseudo-count.
 
@@ -199,21 +238,38 @@ def add_k_figure(models, sentences, k: float, ks=None):
     the chosen ``k`` with its value. Uses :meth:`NGramModel.add_k_perplexities`, so every
     curve costs one lookup of the held-out n-grams.
     """
-    k = check_float("k", k, minimum=0, min_inclusive=False)
-    if not isinstance(models, dict) or not models:
-        raise TypeError("models must be a non-empty dict {n: fitted NGramModel}")
-    ks = np.logspace(-4, 1, 41) if ks is None else _positions("ks", ks, 0)
-    grid = np.append(ks, k)  # the curve and the chosen k in one pass
+    k, ks, curves = _add_k_values(models, sentences, k, ks)
     fig, ax = new_figure(f"Held-out perplexity with add-k smoothing, k = {k:.3g}",
                          "k (pseudo-count, log scale)", "held-out perplexity (log scale)")
-    for (n, model), color in zip(sorted(models.items()), COLORS):
-        values = model.add_k_perplexities(sentences, grid)
+    points, notes = [], []
+    for (n, values), color in zip(curves, COLORS):
         ax.plot(ks, values[:-1], color=color, label=f"{n}-gram")
-        ax.plot([k], [values[-1]], marker="o", color=color)
-        ax.annotate(f"{values[-1]:.0f}", (k, values[-1]), textcoords="offset points",
-                    xytext=(6, 4), fontsize=8, color=color)
-    ax.axvline(k, color=PALETTE["black"], linewidth=0.8)
+        points.append(ax.plot([k], [values[-1]], marker="o", color=color)[0])
+        notes.append(ax.annotate(f"{values[-1]:.0f}", (k, values[-1]), textcoords="offset points",
+                                 xytext=(6, 4), fontsize=8, color=color))
+    line = ax.axvline(k, color=PALETTE["black"], linewidth=0.8)
     ax.set_xscale("log")
     _plain_log_y(ax)
     ax.legend(fontsize=8)
+    keep(fig, title=ax.title, points=points, notes=notes, line=line)
     return fig
+
+
+def _update_add_k_figure(fig, models, sentences, k: float, ks=None) -> None:
+    """Move the marked ``k`` of an :func:`add_k_figure` (same models, sentences and grid).
+
+    The curves stay; only the values at ``k`` are recomputed (one held-out lookup per model).
+    """
+    k, _, curves = _add_k_values(models, sentences, k, np.array([1.0]))
+    parts = kept(fig)
+    parts["title"].set_text(f"Held-out perplexity with add-k smoothing, k = {k:.3g}")
+    parts["line"].set_xdata([k, k])
+    for (_, values), point, note in zip(curves, parts["points"], parts["notes"]):
+        point.set_data([k], [values[-1]])
+        note.xy = (k, values[-1])
+        note.set_text(f"{values[-1]:.0f}")
+
+
+#: The in-place update each panel figure function offers (``fig``, then the same arguments).
+source_figure.update = _update_source_figure
+add_k_figure.update = _update_add_k_figure

@@ -124,7 +124,7 @@ def published_laws_figure(ours: dict, n_params: float = 70e9):
     return fig
 
 
-def order_fit_view(curves: dict, limits: dict, n: int, up_to: int) -> dict:
+def _order_fit_view(curves: dict, limits: dict, n: int, up_to: int) -> dict:
     """What :func:`order_fit_figure` draws: the order-``n`` ``sizes`` and ``losses``, the mask
     ``used`` of the sizes in the fit, the fitted ``fit``, the ``limit`` (floor), the ``grid``
     of sizes the law is drawn over, and the ``title``."""
@@ -163,7 +163,7 @@ def order_fit_figure(curves: dict, limits: dict, n: int, up_to: int):
         n: which order to show (a key of ``curves``).
         up_to: the largest training size used in the fit (at least 3 sizes must qualify).
     """
-    view = order_fit_view(curves, limits, n, up_to)
+    view = _order_fit_view(curves, limits, n, up_to)
     sizes, losses, used, fit = view["sizes"], view["losses"], view["used"], view["fit"]
     labels = _order_fit_labels(view)
     fig, ax = new_figure(view["title"], TOKENS_LABEL, LOSS_LABEL)
@@ -189,9 +189,9 @@ def _held_back(ax, sizes, losses):
                    label="measured, held back")[0]
 
 
-def update_order_fit_figure(fig, curves: dict, limits: dict, n: int, up_to: int) -> None:
+def _update_order_fit_figure(fig, curves: dict, limits: dict, n: int, up_to: int) -> None:
     """Redraw an :func:`order_fit_figure` in place for a new ``n`` or ``up_to``."""
-    view = order_fit_view(curves, limits, n, up_to)
+    view = _order_fit_view(curves, limits, n, up_to)
     sizes, losses, used, fit = view["sizes"], view["losses"], view["used"], view["fit"]
     labels = _order_fit_labels(view)
     parts = kept(fig)
@@ -247,3 +247,7 @@ def novelty_figure(ns, novel_share, verbatim_share, held_out_novel: float, n_gra
     ax.set_ylim(-3, 103)
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
     return fig
+
+
+#: The in-place update each panel figure function offers (``fig``, then the same arguments).
+order_fit_figure.update = _update_order_fit_figure

@@ -10,6 +10,7 @@ import numpy as np
 
 from lmcore._checks import check_float
 from lmcore.plotting import CMAP, PALETTE, new_figure
+from lmcore.plotting.live import keep, kept
 from lmcore.sentiment import LABELS, RegularisationCurve
 
 
@@ -100,11 +101,30 @@ def regularisation_figure(curve: RegularisationCurve, C: float):
                     label="held-out +- 1 std")
     ax.axhline(50, color=PALETTE["black"], linestyle=":", linewidth=1,
                label="guessing (balanced classes)")
-    ax.axvline(x[i], color=PALETTE["vermillion"], linestyle="--", linewidth=1)
-    ax.plot([x[i]], [mean[i]], marker="o", markersize=10, color=PALETTE["vermillion"],
-            label=f"C = {cs[i]:.3g}")
+    marker = ax.axvline(x[i], color=PALETTE["vermillion"], linestyle="--", linewidth=1)
+    point = ax.plot([x[i]], [mean[i]], marker="o", markersize=10, color=PALETTE["vermillion"],
+                    label=f"C = {cs[i]:.3g}")[0]
     decades = np.arange(np.floor(x.min()), np.ceil(x.max()) + 1)
     ax.set_xticks(decades, [f"{10.0 ** d:g}" for d in decades])
     ax.set_ylim(45, 102)
-    ax.legend(loc="lower right")
+    legend = ax.legend(loc="lower right")
+    # drawn last of their kind, so an update repaints only these (and what lies over them)
+    redraw = [marker, point, *ax.spines.values(), legend, ax.title]
+    keep(fig, title=ax.title, marker=marker, point=point, legend=legend, redraw=redraw)
     return fig
+
+
+def _update_regularisation_figure(fig, curve: RegularisationCurve, C: float) -> None:
+    """Move the marked C of a :func:`regularisation_figure` (same ``curve``) to ``C``."""
+    i = _grid_index(curve, C)
+    x, mean, std = np.log10(curve.Cs[i]), 100 * curve.cv_mean[i], 100 * curve.cv_std[i]
+    parts = kept(fig)
+    parts["title"].set_text(f"C = {curve.Cs[i]:.3g}: cross-validated accuracy {mean:.1f}% "
+                            f"+- {std:.1f}%")
+    parts["marker"].set_xdata([x, x])
+    parts["point"].set_data([x], [mean])
+    parts["legend"].get_texts()[-1].set_text(f"C = {curve.Cs[i]:.3g}")
+
+
+#: The in-place update each panel figure function offers (``fig``, then the same arguments).
+regularisation_figure.update = _update_regularisation_figure

@@ -10,6 +10,7 @@ import numpy as np
 
 from lmcore._checks import check_int
 from lmcore.plotting import PALETTE, format_table, new_figure
+from lmcore.plotting.live import keep, kept
 from lmcore.tokenizers import BPETokenizer
 
 
@@ -66,16 +67,39 @@ def vocab_tradeoff_figure(min_freqs, sizes, rates, min_freq: int):
                          "held-out words that are <unk> (%)")
     ax.plot(sizes, 100 * rates, marker="o", markersize=4, color=PALETTE["blue"],
             label=f"min_freq = {min(min_freqs)} (right) ... {max(min_freqs)} (left)")
-    ax.plot([sizes[j]], [100 * rates[j]], marker="o", markersize=11, color=PALETTE["vermillion"],
-            linestyle="none", label=f"min_freq = {min_freq}")
-    right = sizes[j] > 0.7 * sizes.max()  # keep the label inside the axes
-    ax.annotate(f"min_freq = {min_freq}\n{int(sizes[j]):,} tokens\n{100 * rates[j]:.1f}% <unk>",
-                (sizes[j], 100 * rates[j]), textcoords="offset points",
-                xytext=(-12 if right else 12, 10), ha="right" if right else "left")
+    point = ax.plot([sizes[j]], [100 * rates[j]], marker="o", markersize=11,
+                    color=PALETTE["vermillion"], linestyle="none", label=f"min_freq = {min_freq}")[0]
+    note = ax.annotate("", (sizes[j], 100 * rates[j]), textcoords="offset points", xytext=(0, 0))
     ax.set_ylim(0, max(100 * rates.max() * 1.25, 1.0))
     ax.set_xlim(0, sizes.max() * 1.08)
-    ax.legend(loc="upper right")
+    legend = ax.legend(loc="upper right")
+    # an update repaints the point, the frame over it, its note and the legend (in that order)
+    keep(fig, point=point, note=note, legend=legend,
+         redraw=[point, *ax.spines.values(), note, legend])
+    _mark_min_freq(fig, sizes, rates, min_freq, j)
     return fig
+
+
+def _mark_min_freq(fig, sizes, rates, min_freq: int, j: int) -> None:
+    parts = kept(fig)
+    parts["point"].set_data([sizes[j]], [100 * rates[j]])
+    parts["legend"].get_texts()[1].set_text(f"min_freq = {min_freq}")
+    right = sizes[j] > 0.7 * sizes.max()  # keep the label inside the axes
+    note = parts["note"]
+    note.xy = (sizes[j], 100 * rates[j])
+    note.set_text(f"min_freq = {min_freq}\n{int(sizes[j]):,} tokens\n{100 * rates[j]:.1f}% <unk>")
+    note.xyann = (-12 if right else 12, 10)
+    note.set_horizontalalignment("right" if right else "left")
+
+
+def _update_vocab_tradeoff_figure(fig, min_freqs, sizes, rates, min_freq: int) -> None:
+    """Move the highlighted point of a :func:`vocab_tradeoff_figure` to ``min_freq``."""
+    min_freqs = [int(m) for m in min_freqs]
+    min_freq = check_int("min_freq", min_freq)
+    if min_freq not in min_freqs:
+        raise ValueError(f"min_freq must be one of {min_freqs}, got {min_freq}")
+    _mark_min_freq(fig, np.asarray(sizes, dtype=float), np.asarray(rates, dtype=float),
+                   min_freq, min_freqs.index(min_freq))
 
 
 def bytes_per_token_figure(vocab_sizes, train_bpt, test_bpt):
@@ -122,3 +146,7 @@ def merges_table(tokenizer: BPETokenizer, count: int = 10) -> str:
     rows = [[k + 1, 256 + k, show(a), show(b), show(256 + k)]
             for k, (a, b) in enumerate(tokenizer.merges[:count])]
     return format_table(rows, ["merge", "new id", "left", "right", "new token"])
+
+
+#: The in-place update each panel figure function offers (``fig``, then the same arguments).
+vocab_tradeoff_figure.update = _update_vocab_tradeoff_figure

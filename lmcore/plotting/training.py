@@ -13,6 +13,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from lmcore._checks import check_float, check_int
 from lmcore.plotting import CMAP, PALETTE, new_figure
+from lmcore.plotting.live import FigureParts, keep, kept
 from lmcore.training import (
     DivergenceError,
     History,
@@ -59,15 +60,10 @@ def _regime(lr: float, critical: float, fit, best) -> str:
     return "good" if remaining < 0.01 else "too small"
 
 
-def learning_rate_figure(x, y, lr: float = 0.5, epochs: int = 50):
-    """Gradient descent on the line fit at learning rate ``lr``: loss curve and path.
-
-    Left: how far the loss (half mean squared error) is above its least-squares minimum
-    after each epoch, on a log scale (a straight falling line is steady convergence).
-    Right: the loss surface over (slope, intercept), the path of the parameters from (0, 0),
-    and the minimum (a star). The title says whether this ``lr`` is too small (not within 1%
-    of the way after ``epochs``), good, or diverges (above ``2 / lambda_max``).
-    """
+def _learning_rate_view(x, y, lr: float = 0.5, epochs: int = 50) -> dict:
+    """What :func:`learning_rate_figure` draws: the ``fit`` (None if it overflowed), the
+    least-squares ``best`` and ``best_loss``, the loss ``excess`` above the minimum per epoch
+    (None if it overflowed) and the ``title``."""
     lr = check_float("lr", lr, minimum=0, min_inclusive=False)
     epochs = check_int("epochs", epochs, minimum=1)
     critical = critical_learning_rate(x)
@@ -78,14 +74,31 @@ def learning_rate_figure(x, y, lr: float = 0.5, epochs: int = 50):
     best = least_squares(x, y)
     best_loss = line_loss(x, y, *best)
     regime = _regime(lr, critical, fit, np.array(best))
-    fig, (ax_loss, ax_surf) = new_figure(
-        f"Learning rate {lr:.3g}: {regime} (gradient descent is stable below {critical:.3g})",
-        "epoch", "loss above the minimum (log scale)", figsize=(10.0, 4.0), ncols=2)
+    excess = None if fit is None else np.maximum(fit.losses - best_loss, 1e-16)  # (epochs + 1,)
+    return {"fit": fit, "best": best, "best_loss": best_loss, "excess": excess,
+            "title": f"Learning rate {lr:.3g}: {regime} (gradient descent is stable below "
+                     f"{critical:.3g})"}
+
+
+def learning_rate_figure(x, y, lr: float = 0.5, epochs: int = 50):
+    """Gradient descent on the line fit at learning rate ``lr``: loss curve and path.
+
+    Left: how far the loss (half mean squared error) is above its least-squares minimum
+    after each epoch, on a log scale (a straight falling line is steady convergence).
+    Right: the loss surface over (slope, intercept), the path of the parameters from (0, 0),
+    and the minimum (a star). The title says whether this ``lr`` is too small (not within 1%
+    of the way after ``epochs``), good, or diverges (above ``2 / lambda_max``).
+    """
+    view = _learning_rate_view(x, y, lr, epochs)
+    fit, best, best_loss = view["fit"], view["best"], view["best_loss"]
+    fig, (ax_loss, ax_surf) = new_figure(view["title"], "epoch",
+                                         "loss above the minimum (log scale)",
+                                         figsize=(10.0, 4.0), ncols=2)
+    keep(fig, title=FigureParts.suptitle(fig), loss=None, overflow=None, path=None)
     if fit is not None:
-        excess = np.maximum(fit.losses - best_loss, 1e-16)  # (epochs + 1,)
-        ax_loss.plot(np.arange(epochs + 1), excess, color=PALETTE["vermillion"], lw=2)
+        _loss_line(fig, ax_loss, view["excess"])
     else:
-        ax_loss.text(0.5, 0.5, "the loss overflowed", transform=ax_loss.transAxes, ha="center")
+        _overflow_note(fig, ax_loss)
     ax_loss.set_yscale("log")
     ax_loss.set_title(f"{epochs} epochs of gradient descent", fontsize=10)
 
@@ -97,16 +110,75 @@ def learning_rate_figure(x, y, lr: float = 0.5, epochs: int = 50):
     ax_surf.contour(slopes, intercepts, surface, levels=levels[1:], colors="white",
                     linewidths=0.5)
     if fit is not None:
-        ax_surf.plot(fit.path[:, 0], fit.path[:, 1], "-o", color=PALETTE["vermillion"], ms=3,
-                     lw=1.2, label="path from (0, 0)")
-    ax_surf.plot(*best, "*", color=PALETTE["yellow"], mec="black", ms=14, label="least squares")
+        _path_line(fig, ax_surf, fit.path)
+    star = ax_surf.plot(*best, "*", color=PALETTE["yellow"], mec="black", ms=14,
+                        label="least squares")[0]
+    keep(fig, star=star)
     ax_surf.set_xlim(m_lo, m_hi)
     ax_surf.set_ylim(b_lo, b_hi)
     ax_surf.set_xlabel("slope")
     ax_surf.set_ylabel("intercept")
     ax_surf.set_title("path on the loss surface", fontsize=10)
     ax_surf.legend(loc="upper right", fontsize=9)
+    _keep_redraw(fig)
     return fig
+
+
+def _keep_redraw(fig) -> None:
+    """What an update repaints, in the order a full draw paints it: the title, the loss panel
+    whole, and on the (unchanging) loss surface the path, the star, the frame and the legend."""
+    parts = kept(fig)
+    ax_loss, ax_surf = fig.axes[0], fig.axes[1]
+    on_surface = [a for a in (parts["path"], parts["star"]) if a is not None]
+    keep(fig, redraw=[parts["title"], ax_loss, *on_surface, *ax_surf.spines.values(),
+                      ax_surf.get_legend()])
+
+
+def _loss_line(fig, ax, excess):
+    line = ax.plot(np.arange(len(excess)), excess, color=PALETTE["vermillion"], lw=2)[0]
+    keep(fig, loss=line)
+    return line
+
+
+def _overflow_note(fig, ax):
+    note = ax.text(0.5, 0.5, "the loss overflowed", transform=ax.transAxes, ha="center")
+    keep(fig, overflow=note)
+    return note
+
+
+def _path_line(fig, ax, path):
+    line = ax.plot(path[:, 0], path[:, 1], "-o", color=PALETTE["vermillion"], ms=3, lw=1.2,
+                   label="path from (0, 0)")[0]
+    keep(fig, path=line)
+    return line
+
+
+def _update_learning_rate_figure(fig, x, y, lr: float = 0.5, epochs: int = 50) -> None:
+    """Redraw a :func:`learning_rate_figure` in place at a new ``lr`` (same data and epochs)."""
+    view = _learning_rate_view(x, y, lr, epochs)
+    parts = kept(fig)
+    ax_loss, ax_surf = fig.axes[0], fig.axes[1]
+    parts["title"].set_text(view["title"])
+    fit = view["fit"]
+    loss, path = parts["loss"], parts["path"]
+    if fit is not None:
+        if loss is None:
+            loss = _loss_line(fig, ax_loss, view["excess"])
+        loss.set_data(np.arange(len(view["excess"])), view["excess"])
+        if path is None:
+            path = _path_line(fig, ax_surf, fit.path)
+        path.set_data(fit.path[:, 0], fit.path[:, 1])
+    elif parts["overflow"] is None:
+        _overflow_note(fig, ax_loss)
+    for artist, shown in ((loss, fit is not None), (path, fit is not None),
+                          (parts["overflow"], fit is None)):
+        if artist is not None:
+            artist.set_visible(shown)
+    ax_loss.relim(visible_only=True)
+    ax_loss.autoscale_view()
+    handles = [h for h in (path, parts["star"]) if h is not None and h.get_visible()]
+    ax_surf.legend(handles=handles, loc="upper right", fontsize=9)
+    _keep_redraw(fig)
 
 
 def training_curves_figure(panels: dict, references: dict | None = None):
@@ -171,3 +243,7 @@ def probability_agreement_figure(p_counts, p_neural, label_counts: str, label_ne
     ax.set_yscale("log")
     ax.legend(loc="upper left")
     return fig
+
+
+#: The in-place update each panel figure function offers (``fig``, then the same arguments).
+learning_rate_figure.update = _update_learning_rate_figure

@@ -12,6 +12,7 @@ import numpy as np
 
 from lmcore._checks import check_int, check_tokens
 from lmcore.plotting import CMAP, PALETTE, STYLE, new_figure
+from lmcore.plotting.live import keep, kept
 
 
 def training_step_figure(history, index: int, probe_labels, floor: float,
@@ -44,25 +45,52 @@ def training_step_figure(history, index: int, probe_labels, floor: float,
     colors = [PALETTE["orange"], PALETTE["vermillion"], PALETTE["purple"], PALETTE["green"]]
     for (name, value), color in zip((references or {}).items(), colors):
         ax.axhline(value, color=color, ls=":", lw=1.5, label=f"{name} {value:.2f}")
-    ax.axvline(steps[index], color=PALETTE["sky"], lw=2, alpha=0.7)
-    ax.plot(steps[index], history.held_out_loss[index], "o", color=PALETTE["vermillion"])
+    marker = ax.axvline(steps[index], color=PALETTE["sky"], lw=2, alpha=0.7)
+    point = ax.plot(steps[index], history.held_out_loss[index], "o", color=PALETTE["vermillion"])[0]
     ax.set_xlabel("training step")
     ax.set_ylabel("held-out loss (nats per token)")
     ax.set_title(f"step {steps[index]}: loss {history.held_out_loss[index]:.3f}",
                  fontweight="bold")
     ax.set_ylim(0, None)
     ax.legend(loc="upper right", fontsize=8)
+    images = []
     for layer in range(L):
         for head in range(H):
             a = axes[layer, head]
-            a.imshow(maps[layer][head], cmap=CMAP, vmin=0.0, vmax=1.0)
+            images.append(a.imshow(maps[layer][head], cmap=CMAP, vmin=0.0, vmax=1.0))
             a.grid(False)
-            a.set_xticks(range(T), labels, fontsize=6)
-            a.set_yticks(range(T), labels, fontsize=6)
+            # token labels on the outer edge only: the maps share their axes, and each of
+            # hundreds of tick labels costs drawing time on every figure
+            if layer == L - 1:
+                a.set_xticks(range(T), labels, fontsize=6)
+            else:
+                a.set_xticks([])
+            if head == 0:
+                a.set_yticks(range(T), labels, fontsize=6)
+            else:
+                a.set_yticks([])
             a.tick_params(length=0, pad=1)
             a.set_title(f"layer {layer + 1}, head {head + 1}", fontsize=9)
     right.suptitle("attention on one held-out sequence (row: query, column: key)", fontsize=9)
+    redraw = [ax]  # the loss panel whole, then each heat map and the frame over it
+    for image in images:
+        redraw += [image, *image.axes.spines.values()]
+    keep(fig, title=ax.title, marker=marker, point=point, images=images, redraw=redraw)
     return fig
+
+
+def _update_training_step_figure(fig, history, index: int, probe_labels=None, floor=None,
+                                references=None) -> None:
+    """Move a :func:`training_step_figure` (same ``history``) to checkpoint ``index``."""
+    index = check_int("index", index, minimum=0, maximum=len(history.steps) - 1)
+    parts = kept(fig)
+    step, loss = history.steps[index], history.held_out_loss[index]
+    parts["marker"].set_xdata([step, step])
+    parts["point"].set_data([step], [loss])
+    parts["title"].set_text(f"step {step}: loss {loss:.3f}")
+    maps = [head for layer in history.attention[index] for head in layer]  # (L * H) of (T, T)
+    for image, weights in zip(parts["images"], maps):
+        image.set_data(weights)
 
 
 def position_loss_figure(position_losses: dict, floor_by_position, title: str):
@@ -101,3 +129,7 @@ def model_size_figure(n_params, losses, fit, floor: float, title: str):
     ax.set_xscale("log")
     ax.legend(loc="upper right", fontsize=8)
     return fig
+
+
+#: The in-place update each panel figure function offers (``fig``, then the same arguments).
+training_step_figure.update = _update_training_step_figure

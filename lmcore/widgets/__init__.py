@@ -3,7 +3,11 @@
 A *render* function (in ``lmcore.plotting.<topic>``) takes plain parameters and returns a
 matplotlib Figure or a text table. :func:`bind` wires it to controls: each time a control
 moves, the render function runs again and its figure is shown (and closed) or its text
-printed. Topic modules (``lmcore.widgets.ngram``, ...) build one panel per notebook widget.
+printed. A figure function with an ``update`` sibling (``source_figure.update``) makes a
+panel that builds its figure once (the same image as the notebook's twin cell), and each move only
+updates that figure's artists and shows it again as a PNG (see
+:class:`lmcore.plotting.live.LiveFigure`). Topic modules (``lmcore.widgets.ngram``, ...)
+build one panel per notebook widget.
 
 Controls come from :func:`int_slider`, :func:`float_slider`, :func:`dropdown` and
 :func:`text_box`, which give every control a readable, untruncated label.
@@ -15,6 +19,7 @@ import ipywidgets as widgets
 from matplotlib.figure import Figure
 
 from lmcore.plotting import show
+from lmcore.plotting.live import LiveFigure
 
 #: Labels are never cut ("temperat..."): the label takes the width it needs.
 LABEL_STYLE = {"description_width": "initial"}
@@ -64,19 +69,57 @@ def text_box(description: str, value: str = "", continuous_update: bool = True):
                         continuous_update=continuous_update, layout=LAYOUT)
 
 
-def bind(render, **controls) -> widgets.interactive:
+class Panel(widgets.interactive):
+    """An ``interactive`` whose kept figures are let go when it is closed."""
+
+    live: LiveFigure | None = None
+
+    def image(self) -> bytes:
+        """The PNG the panel shows now (raises ValueError for a text panel)."""
+        if self.live is None or self.live.last_png is None:
+            raise ValueError("this panel shows no kept figure")
+        return self.live.last_png
+
+    def close(self):
+        if self.live is not None:
+            self.live.close()
+        super().close()
+
+
+def _display_png(data: bytes) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import Image, display
+    except ImportError:  # pragma: no cover - ipywidgets needs IPython
+        return
+    if get_ipython() is not None:
+        display(Image(data=data, format="png"))
+
+
+def bind(render, key=None, **controls) -> Panel:
     """Return an ``interactive`` panel that re-runs ``render(**values)`` when a control moves.
 
     ``render`` returns a matplotlib Figure (shown once, then closed) or text (printed).
-    Every keyword is a control (or a fixed value wrapped in ``ipywidgets.fixed``).
+    A figure function that has an in-place sibling ``render.update(fig, **values)`` (the
+    course's panel figures do) gets a kept figure instead: the panel builds it once and only
+    updates it on later moves; ``key(**values)`` names values that change the figure's layout
+    (one kept figure per key).
+    Every other keyword is a control (or a fixed value wrapped in ``ipywidgets.fixed``).
     """
+    update = getattr(render, "update", None)
+    live = None if update is None else LiveFigure(render, update, key)
 
-    def update(**values):
+    def refresh(**values):
+        if live is not None:
+            _display_png(live(**values))
+            return
         result = render(**values)
         if isinstance(result, Figure):
             show(result)
         elif result is not None:
             print(result)
 
-    update.__name__ = getattr(render, "__name__", "panel")
-    return widgets.interactive(update, **controls)
+    refresh.__name__ = getattr(render, "__name__", "panel")
+    panel = Panel(refresh, **controls)
+    panel.live = live
+    return panel

@@ -21,5 +21,5 @@ def autocomplete_panel(trie, completer, typed: str = "the king sa", k: int = 3):
         completer=fixed(completer),
         typed=text_box("prefix (type words; the last may be unfinished)", typed,
                        continuous_update=True),
-        k=int_slider("k (suggestions)", k, 1, 10),
+        k=int_slider("k (suggestions)", k, 1, 10, continuous_update=True),
     )

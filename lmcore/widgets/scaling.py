@@ -12,8 +12,8 @@ def order_fit_panel(curves: dict, limits: dict, n: int, up_to: int):
     """Sliders ``order n`` and ``training tokens in the fit``; shows the fit and its floor.
 
     ``curves`` (``{n: (sizes, losses)}``) are precomputed, so a move only re-fits three
-    numbers (about 15 ms) and redraws :func:`lmcore.plotting.scaling.order_fit_figure`
-    (about 0.2 s with the drawing, most of it matplotlib's; updates on release).
+    numbers (about 15 ms) and updates the kept :func:`lmcore.plotting.scaling.order_fit_figure`
+    in place (well under 0.1 s with the PNG, most of it matplotlib's drawing; updates on release).
     The second slider offers every size that leaves at least three points to fit.
     """
     orders = sorted(curves)

@@ -27,6 +27,12 @@ def regularisation_panel(curve: RegularisationCurve, C: float = 1.0):
         print(regularisation_summary(curve, C))
         return regularisation_figure(curve, C)
 
+    def update_at_C(fig, C):
+        print(regularisation_summary(curve, C))
+        regularisation_figure.update(fig, curve, C)
+
+    accuracy_at_C.update = update_at_C  # the panel keeps its figure and moves the marker
+
     slider = log_slider("C (regularisation; smaller = stronger)", C, float(exponents[0]),
                         float(exponents[-1]), step=step)
     return bind(accuracy_at_C, C=slider)

@@ -11,7 +11,8 @@ from lmcore.widgets import bind, log_slider
 def learning_rate_panel(x, y, lr: float = 0.5, epochs: int = 50):
     """A log-scale ``learning rate`` slider (0.001 to about 1.6); shows the loss curve and path.
 
-    Renders :func:`lmcore.plotting.training.learning_rate_figure` (about 50 ms per move).
+    The panel keeps :func:`lmcore.plotting.training.learning_rate_figure`'s figure and updates
+    its curve, path and title in place (about 0.1 s per move with the PNG, ``make bench``).
     """
     return bind(
         learning_rate_figure,

@@ -185,6 +185,41 @@ def _output_html(page, container) -> str:
         "e => e.innerText + '|' + Array.from(e.querySelectorAll('img')).map(i => i.src).join('|')")
 
 
+#: Arms a watch on a panel's output just before a control moves: performance.now() at the move,
+#: then at the first frame painted after the output shows something new (images decoded).
+ARM_TIMER_JS = """([el, before]) => {
+  const read = () => el.innerText + '|' + Array.from(el.querySelectorAll('img')).map(i => i.src).join('|');
+  window.__lmMoved = performance.now();
+  window.__lmPainted = null;
+  const watch = new MutationObserver(() => {
+    const now = read();
+    if (now === before || now.replace(/[|\\s]/g, '') === '') return;  // cleared, not yet refilled
+    watch.disconnect();
+    const images = Array.from(el.querySelectorAll('img'));
+    Promise.all(images.map(i => i.decode().catch(() => null))).then(() =>
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        window.__lmPainted = performance.now(); })));
+  });
+  watch.observe(el, {childList: true, subtree: true, characterData: true, attributes: true});
+}"""
+
+#: Milliseconds from moving each control to its new output being painted, per notebook.
+TIMINGS: dict[str, list[tuple[str, float]]] = {}
+
+
+def _arm_timer(page, container, before: str) -> None:
+    page.evaluate(ARM_TIMER_JS, [container.locator(".widget-output").first.element_handle(), before])
+
+
+def _painted_ms(page) -> float | None:
+    """Time from the move to the new output's first painted frame, or None if none came."""
+    try:
+        page.wait_for_function("() => window.__lmPainted !== null", timeout=5_000)
+    except Exception:  # noqa: BLE001 - playwright's TimeoutError; the output check reports it
+        return None
+    return page.evaluate("() => window.__lmPainted - window.__lmMoved")
+
+
 def _wait_changed(page, container, before: str) -> bool:
     deadline = time.monotonic() + WIDGET_TIMEOUT_S
     while time.monotonic() < deadline:
@@ -230,10 +265,15 @@ def drive(page, base: str, token: str, path: Path) -> tuple[list[str], int]:
             before = _output_html(page, panel)
             at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
             handle.focus()
-            handle.press("ArrowLeft" if at_max else "ArrowRight")
+            _arm_timer(page, panel, before)
+            handle.press("ArrowLeft" if at_max else "ArrowRight")  # a key press is a release
             label = panel.locator(".widget-slider .widget-label").nth(j).inner_text()
             if not _wait_changed(page, panel, before):
                 problems.append(f"moving slider {label!r} did not change the output below it")
+            else:
+                painted = _painted_ms(page)
+                if painted is not None:
+                    TIMINGS.setdefault(path.name, []).append((label, painted))
             moved += 1
         boxes = panel.locator(".widget-text input[type=text]")
         for j in range(boxes.count()):
@@ -270,10 +310,22 @@ def drive_in_new_page(browser, base: str, token: str, path: Path) -> tuple[list[
         _shut_down_kernels(base, token)
 
 
+def _report_timings(name: str) -> None:
+    """Print each slider's move-to-paint time and add them to build/browser/slider_paint_ms.json."""
+    rows = TIMINGS.get(name, [])
+    for label, ms in rows:
+        print(f"{name}: slider {label!r}: new output painted {ms:.0f} ms after the move")
+    out = SHOTS / "slider_paint_ms.json"
+    recorded = json.loads(out.read_text()) if out.exists() else {}
+    recorded[name] = [[label, round(ms, 1)] for label, ms in rows]
+    out.write_text(json.dumps(recorded, indent=1, sort_keys=True))
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_runs_and_every_widget_responds(lab, browser, path):
     base, token, _ = lab
     problems, moved = drive_in_new_page(browser, base, token, path)
+    _report_timings(path.name)
     assert not problems, f"{path.name}: {problems}"
     if path.name[:2] != "14":
         assert moved > 0, f"{path.name}: no slider or text box was found to move"
