@@ -23,7 +23,7 @@ either, so the copying must be done by content.
 >>> rng = np.random.default_rng(0)
 >>> task = InductionTask(alphabet=6, min_segment=2, max_segment=3, length=8)
 >>> task.sequences(2, rng).tolist()
-[[3, 2, 5, 6, 3, 2, 5, 6], [4, 5, 6, 4, 5, 6, 4, 5]]
+[[2, 1, 0, 6, 2, 1, 0, 6], [4, 1, 0, 6, 4, 1, 0, 6]]
 >>> round(task.entropy_floor(), 4)
 0.428
 """
@@ -62,15 +62,19 @@ class InductionTask:
         return self.alphabet + 1
 
     def sequences(self, n: int, rng) -> np.ndarray:
-        """``n`` sequences as an int array (n, length), drawn from ``rng``."""
+        """``n`` sequences as an int array (n, length), drawn from ``rng``.
+
+        Each row draws its segment length ``m``, then a random order of the alphabet whose
+        first ``m`` symbols are the segment; position ``t`` holds segment symbol ``t mod
+        (m + 1)``, or the separator where that is ``m``.
+        """
         n = check_int("n", n, minimum=1, maximum=10**7 // self.length)
         rng = check_rng("rng", rng)
-        out = np.empty((n, self.length), dtype=np.int64)
-        for row in range(n):
-            m = int(rng.integers(self.min_segment, self.max_segment + 1))
-            period = [*rng.permutation(self.alphabet)[:m], self.separator]
-            out[row] = np.resize(period, self.length)  # repeats the period to fill the row
-        return out
+        m = rng.integers(self.min_segment, self.max_segment + 1, size=n)  # (n,) segment lengths
+        order = rng.random((n, self.alphabet)).argsort(axis=1)  # (n, alphabet): random orders
+        phase = np.arange(self.length)[None, :] % (m[:, None] + 1)  # (n, length): place in period
+        symbols = np.take_along_axis(order, np.minimum(phase, self.alphabet - 1), axis=1)
+        return np.where(phase == m[:, None], self.separator, symbols).astype(np.int64)
 
     def position_entropy(self) -> np.ndarray:
         """Exact entropy (nats) of the token at positions ``1..length-1`` given all before it.
