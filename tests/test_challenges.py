@@ -203,8 +203,8 @@ def text():
 @pytest.fixture(scope="module")
 def split():
     sentences = corpus.tokenized_sentences(corpus.load_stories())
-    train, test = corpus.train_test_split(sentences, test_fraction=0.1, seed=0)
-    return sentences, train, test
+    train_text, _, test_text = corpus.split_stories(corpus.load_stories(), seed=0)  # held out by story
+    return sentences, corpus.tokenized_sentences(train_text), corpus.tokenized_sentences(test_text)
 
 
 def test_notebook_novelty_table(text, split):
