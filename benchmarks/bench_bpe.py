@@ -1,5 +1,5 @@
 """BPE training to a vocabulary of 1,000 on the stories: lmcore (incremental pair counts)
-against the full-recount reference of tests/bpe_reference.py, on the same text in one run.
+against the plain full-recount version, lmcore.bpe.learn_merges, on the same text in one run.
 
 Reports both times, their ratio (target: lmcore at least 10x faster) and whether the two
 merge lists are identical. ``quick=True`` uses the first 20,000 characters of the stories.
@@ -7,24 +7,14 @@ merge lists are identical. ``quick=True`` uses the first 20,000 characters of th
 
 from __future__ import annotations
 
-import importlib.util
 import time
-from pathlib import Path
 
 from lmcore import corpus
+from lmcore.bpe import learn_merges as reference_merges
 from lmcore.tokenizers import BPETokenizer
 
 VOCAB_SIZE = 1000
 TARGET_RATIO = 10.0
-
-
-def _reference():
-    """Import tests/bpe_reference.py by path (tests/ is not a package)."""
-    path = Path(__file__).resolve().parents[1] / "tests" / "bpe_reference.py"
-    spec = importlib.util.spec_from_file_location("bpe_reference", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.reference_merges
 
 
 def _best_time(fn, repeat: int):
@@ -37,7 +27,6 @@ def _best_time(fn, repeat: int):
 
 
 def main(quick: bool = False) -> None:
-    reference_merges = _reference()
     text = corpus.load_stories()
     if quick:
         text = text[:20_000]

@@ -14,6 +14,7 @@ One module per idea, each readable on its own:
 - :mod:`lmcore.training`      gradient descent, gradient checks, SGD and Adam, the training loop (07)
 - :mod:`lmcore.neural_lm`     a neural bigram model and an MLP language model with backprop     (07)
 - :mod:`lmcore.tokenizers`    vocabularies with ``<unk>``, Zipf's law, byte-level BPE            (08)
+- :mod:`lmcore.bpe`           byte-pair encoding trained the plain way (full recount), as 08 shows (08)
 - :mod:`lmcore.sampling`      temperature, top-k, top-p, sampling and generation                (09)
 - :mod:`lmcore.beam`          beam search, greedy and exhaustive decoding                         (10)
 - :mod:`lmcore.autocomplete`  a best-first trie, next-word completion, keystrokes saved           (11)

@@ -34,6 +34,17 @@ def check_int(name: str, value, minimum: int | None = None, maximum: int | None 
     return value
 
 
+def check_str(name: str, value) -> str:
+    """Return ``value`` if it is a ``str``; otherwise a ``TypeError`` naming ``name``.
+
+    >>> check_str("text", "abc")
+    'abc'
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    return value
+
+
 def check_float(
     name: str,
     value,

@@ -232,8 +232,15 @@ class Trie:
         return sorted(out)
 
     # ------------------------------------------------------------------ searching
-    def _search(self, prefix: str, k: int) -> tuple[list[tuple[str, int]], int]:
-        """Best-first search below ``prefix``; return (answers, nodes visited)."""
+    def search(self, prefix: str, k: int = 3) -> tuple[list[tuple[str, int]], int]:
+        """Best-first search for the ``k`` best words below ``prefix``: ``(answers, visited)``.
+
+        ``answers`` are what :meth:`complete` returns; ``visited`` is :meth:`visits`' count.
+
+        >>> Trie.from_words("to the tea then the tent".split()).search("te", k=1)
+        ([('tea', 1)], 4)
+        """
+        prefix, k = _check_prefix(prefix), check_int("k", k, minimum=1)
         start = self._find(prefix)
         # nodes touched: root + len(prefix) walked; the start node is popped first, so it is
         # counted by the loop below instead
@@ -282,12 +289,12 @@ class Trie:
         return list(self._answers(prefix, k))
 
     def _answers(self, prefix: str, k: int) -> list[tuple[str, int]]:
-        """``_search``'s answers, memoised until the next insert (do not mutate the list)."""
+        """:meth:`search`'s answers, memoised until the next insert (do not mutate the list)."""
         answers = self._memo.get((prefix, k))
         if answers is None:
             if len(self._memo) >= 100_000:
                 self._memo.clear()
-            answers = self._memo[(prefix, k)] = self._search(prefix, k)[0]
+            answers = self._memo[(prefix, k)] = self.search(prefix, k)[0]
         return answers
 
     def visits(self, prefix: str, k: int = 3) -> int:
@@ -304,9 +311,7 @@ class Trie:
         >>> trie.visits("", k=3)     # the whole trie: root, t, h, e, n, c, a, t
         8
         """
-        prefix = _check_prefix(prefix)
-        k = check_int("k", k, minimum=1)
-        return self._search(prefix, k)[1]
+        return self.search(prefix, k)[1]
 
     def suggest(self, history, prefix: str = "", k: int = 3) -> list[str]:
         """The completer interface of :func:`keystrokes_saved`: ``complete``'s words only.

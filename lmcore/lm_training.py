@@ -36,10 +36,11 @@ class LMHistory:
     attention: list[list[np.ndarray]] = field(default_factory=list)
 
 
-def sequence_losses(model, tokens, batch_size: int = 256) -> np.ndarray:
-    """Mean loss (nats) of each row of ``tokens`` (n, T), computed in batches: shape (n,).
+def token_losses(model, tokens, batch_size: int = 256) -> np.ndarray:
+    """``-ln P(token | all before it)`` in nats for tokens ``1..T-1`` of each row: (n, T - 1).
 
-    Per-row losses let a caller resample rows (a bootstrap) without running the model again.
+    ``tokens`` is an int array (n, T); the model predicts each token from the ones before it
+    in its row. Computed ``batch_size`` rows at a time.
     """
     if not callable(getattr(model, "logits", None)):
         raise TypeError(f"model must have a logits(tokens) method, got {type(model).__name__}")
@@ -51,12 +52,19 @@ def sequence_losses(model, tokens, batch_size: int = 256) -> np.ndarray:
     out = []
     for start in range(0, len(tokens), batch_size):
         rows = tokens[start:start + batch_size]
-        logits = model.logits(rows[:, :-1])  # (b, T-1, V)
+        logits = model.logits(rows[:, :-1]).astype(float)  # (b, T-1, V)
         shifted = logits - logits.max(axis=-1, keepdims=True)
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-        picked = np.take_along_axis(log_p, rows[:, 1:, None], axis=-1)[..., 0]  # (b, T-1)
-        out.append(-picked.mean(axis=1))
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))  # log-softmax
+        out.append(-np.take_along_axis(log_p, rows[:, 1:, None], axis=-1)[..., 0])  # (b, T-1)
     return np.concatenate(out)
+
+
+def sequence_losses(model, tokens, batch_size: int = 256) -> np.ndarray:
+    """Mean loss (nats) of each row of ``tokens`` (n, T), computed in batches: shape (n,).
+
+    Per-row losses let a caller resample rows (a bootstrap) without running the model again.
+    """
+    return token_losses(model, tokens, batch_size).mean(axis=1)
 
 
 def batched_loss(model, tokens, batch_size: int = 256) -> float:

@@ -637,6 +637,11 @@ def catalogue(tmp) -> dict[str, Entry]:  # noqa: PLR0915 - one entry per public 
         [gives(lambda r: r[0] == ("the", 2), lambda: trie().complete("t", k=np.int64(1)))],
     )
     C["lmcore.autocomplete.Trie.visits"] = Entry(method(trie, "visits", "t", k=1))
+    C["lmcore.autocomplete.Trie.search"] = Entry(
+        method(trie, "search", "t", k=2),
+        [gives(lambda r: r == ([("the", 2)], 4),  # root, t, h, e: where "the" ends
+               lambda: trie().search("t", k=np.int64(1)))],
+    )
     C["lmcore.autocomplete.Trie.suggest"] = Entry(method(trie, "suggest", ["the"], "m", k=1))
     completer = lambda: AC.NextWordCompleter(ngm(), fallback=trie())  # noqa: E731
     C["lmcore.autocomplete.NextWordCompleter"] = Entry(
@@ -1329,6 +1334,13 @@ def _second_half(C: dict[str, Entry], tmp) -> None:
         ],
     )
     C["lmcore.tokenizers.pretokenize"] = Entry(call(T.pretokenize, "The cat's mat, 42 times!"))
+    from lmcore.bpe import learn_merges
+
+    C["lmcore.bpe.learn_merges"] = Entry(
+        call(learn_merges, "the cat and the hat", 258),
+        [gives(lambda r: r == [(97, 98)], learn_merges, "abab", 10**12),  # stops: no pair twice
+         raises("vocab_size", learn_merges, "abab", 255), raises("text", learn_merges, b"abab", 258)],
+    )
     C["lmcore.tokenizers.merge_pair"] = Entry(
         call(T.merge_pair, [1, 2, 3, 1, 2], (1, 2), 9),
         [
@@ -1813,6 +1825,14 @@ def _transformer_and_friends(C: dict[str, Entry], tmp) -> None:  # noqa: PLR0915
             gives(close([tlm().loss(TOK[:1]), tlm().loss(TOK[1:])]), LT.sequence_losses, tlm(), TOK, 1),
             raises("model", LT.sequence_losses, "model", TOK),
             raises("tokens", LT.sequence_losses, tlm(), TOK[:, :1]),
+        ],
+    )
+    C["lmcore.lm_training.token_losses"] = Entry(
+        call(LT.token_losses, tlm(), TOK, 1),
+        [
+            gives(lambda r: abs(r[:1].mean() - tlm().loss(TOK[:1])) < 1e-9, LT.token_losses, tlm(), TOK, 1),
+            raises("model", LT.token_losses, "model", TOK),
+            raises("tokens", LT.token_losses, tlm(), TOK[:, :1]),
         ],
     )
     C["lmcore.lm_training.batched_loss"] = Entry(

@@ -12,11 +12,11 @@ import matplotlib
 import numpy as np
 import pytest
 import scipy.stats
-from bpe_reference import reference_merges
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lmcore import corpus, plotting
+from lmcore.bpe import learn_merges as reference_merges
 from lmcore.plotting.tokenizers import (
     bytes_per_token_figure,
     merges_table,
@@ -329,7 +329,7 @@ def test_count_pairs_matches_a_brute_force_loop(seqs):
     "Crème brûlée, crème fraîche, café au lait 🐈🐈🐈 naïve naïveté " * 2,
     "",
 ])
-def test_merges_match_the_full_recount_reference(text):
+def test_incremental_training_matches_the_plain_full_recount(text):
     assert BPETokenizer().train(text, 400).merges == reference_merges(text, 400)
 
 

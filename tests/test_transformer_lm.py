@@ -179,3 +179,19 @@ def test_a_small_training_run_reaches_the_floor_that_ngrams_cannot():
     trigram = NGramModel(3, smoothing="kneser-ney").fit(symbols)
     p = trigram.token_probabilities([[str(t) for t in row] for row in test]).reshape(500, 13)
     assert -np.log(p[:, 1:12]).mean() > floor + 0.3
+
+
+def test_token_losses_are_each_predictions_minus_log_probability():
+    from lmcore.lm_training import token_losses
+
+    model = perturbed(TransformerLM(5, 6, 8, 2, 1, seed=0))
+    rows = np.random.default_rng(2).integers(0, 5, size=(3, 6))
+    got = token_losses(model, rows, batch_size=2)
+    # independent: the softmax of each position's logits, written out, one entry at a time
+    want = np.empty((3, 5))
+    for b in range(3):
+        logits = model.logits(rows[b:b + 1, :-1])[0]
+        for t in range(5):
+            z = logits[t]
+            want[b, t] = -(z[rows[b, t + 1]] - math.log(np.exp(z).sum()))
+    assert np.allclose(got, want, rtol=1e-10)

@@ -11,6 +11,7 @@ and every process this test starts is stopped at the end.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -107,8 +108,9 @@ def lab(tmp_path_factory):
         log.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
+@contextlib.contextmanager
+def chromium():
+    """Headless Chromium (Debian's, via Playwright), closed on exit; shared by the browser tests."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
@@ -122,6 +124,12 @@ def browser():
             yield b
         finally:
             b.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
 
 
 STATE_JS = """() => {

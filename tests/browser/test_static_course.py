@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_jupyterlab import CHROMIUM
+from .test_jupyterlab import chromium
 
 pytestmark = pytest.mark.browser
 
@@ -77,19 +77,8 @@ def site():
 @pytest.fixture(scope="module")
 def browser():
     """One headless Chromium context for every visit (each visit opens its own page)."""
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: run `make test-browser` (it installs it) "
-                    "or apt-get install chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        try:
-            yield b.new_context()
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b.new_context()
 
 
 class Visit:
