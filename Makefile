@@ -47,10 +47,8 @@ lab: $(RUNTIME_STAMP)
 	JUPYTER_TOKEN=$$token exec $(BIN)/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 \
 		--port=$(PORT) --no-browser $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
-test: $(DEV_STAMP)
-	$(BIN)/python -m pytest tests
-	$(BIN)/python -m pytest --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg $(NOTEBOOKS)
+# pytest first, then nbval: a drifted notebook is reported after the unit test that explains it.
+test: test-lmcore test-notebooks
 
 test-browser: $(DEV_STAMP)
 	scripts/ensure_chromium.sh

@@ -11,8 +11,23 @@ from __future__ import annotations
 import inspect
 
 
+def _private_part(obj) -> str | None:
+    """The first part of ``obj``'s full name that is private (``_x``, not ``__init__``), if any."""
+    module = getattr(obj, "__module__", None) or ""
+    qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", "")
+    for part in module.split(".") + qualname.split("."):
+        dunder = part.startswith("__") and part.endswith("__")
+        if part.startswith("_") and not dunder:
+            return part
+    return None
+
+
 def show_source(obj):
     """Return ``obj``'s source as a Markdown code block (a notebook renders it highlighted).
+
+    Only public code is shown: a learner can call, read and step through what they see, so a
+    private name (``_helper``, ``lmcore._checks``) is refused. Decorators are part of the
+    source: ``@validate(...)`` above a function is how it states its arguments.
 
     >>> from lmcore.ngram import pad
     >>> show_source(pad).data.splitlines()[1]
@@ -27,4 +42,8 @@ def show_source(obj):
             "obj must be a Python function, class or method defined in source, "
             f"got {type(obj).__name__}"
         ) from None
+    private = _private_part(inspect.unwrap(obj))
+    if private is not None:
+        raise ValueError(f"obj must be public code a learner can use: {private!r} is a private "
+                         f"name (of {obj.__module__}.{obj.__qualname__})")
     return Markdown(f"```python\n{source.rstrip()}\n```")

@@ -82,6 +82,7 @@ EXCLUDED_MODULES = {
     "lmcore.plotting": "figures only; tests/test_plotting_widgets.py",
     "lmcore.widgets": "thin ipywidgets bindings; tests/test_plotting_widgets.py",
     "lmcore.display": "show_source; tests/test_checks_display_widgets.py",
+    "lmcore.validation": "the @validate rules themselves; tests/test_validation.py",
     "lmcore.exercises.nb": "exercise registrations (nb01 ...); tests/test_exercises.py",
 }
 

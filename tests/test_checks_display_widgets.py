@@ -59,11 +59,26 @@ class TestChecks:
 
 
 def test_show_source_renders_a_python_code_block():
-    md = show_source(_checks.check_choice)
-    assert md.data.startswith("```python\ndef check_choice(")
-    assert md.data.endswith("```") and "return value" in md.data
+    from lmcore.ngram import pad
+    from lmcore.tokenizers import Vocabulary
+
+    md = show_source(pad)
+    assert md.data.startswith("```python\ndef pad(")
+    assert md.data.endswith("```") and "return" in md.data
+    assert show_source(Vocabulary.__init__).data.startswith("```python\n    def __init__(")
     with pytest.raises(TypeError, match="^obj must be"):
         show_source(len)
+
+
+def test_show_source_refuses_private_code():
+    with pytest.raises(ValueError, match=r"^obj must be public.*'_checks'"):
+        show_source(_checks.check_choice)  # a public name in a private module
+
+    def _helper():
+        return 1
+
+    with pytest.raises(ValueError, match=r"^obj must be public.*'_helper'"):
+        show_source(_helper)
 
 
 @pytest.mark.parametrize("make, kind, value", [

@@ -103,6 +103,24 @@ def test_exercise_modules_load_lazily_and_names_are_unique_across_notebooks():
     assert out.strip().splitlines()[-1] == "False False"
 
 
+def test_the_table_of_exercise_modules_matches_what_each_module_registers():
+    import json
+    import subprocess
+    import sys
+
+    # import the modules one by one in a fresh interpreter; note the names each one adds
+    code = ("import importlib, json, pkgutil; import lmcore.exercises as e; from lmcore.exercises "
+            "import _core; seen = {}\n"
+            "for m in sorted(i.name for i in pkgutil.iter_modules(e.__path__) if i.name.startswith('nb')):\n"
+            "    before = set(dict.keys(_core._REGISTRY)); importlib.import_module('lmcore.exercises.' + m)\n"
+            "    seen.update(dict.fromkeys(set(dict.keys(_core._REGISTRY)) - before, m))\n"
+            "print(json.dumps(seen))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    registered = json.loads(out.stdout.strip().splitlines()[-1])
+    assert registered == _core.EXERCISE_MODULES
+    assert len(set(registered.values())) == 13  # notebooks 01-13 each have exercises
+
+
 def test_every_registered_exercise_has_a_reference_that_runs():
     for name in exercises.exercise_names():
         exercise = _core._lookup(name)

@@ -3,7 +3,7 @@
 Each notebook must: be valid nbformat 4 with the python3 kernel; open with a
 '# NN · Title' heading whose number matches its file name; import lmcore; have been executed
 top to bottom in one run; hold no error, no stderr and no machine path in its outputs; stay
-under 2 MB; follow the arc of DESIGN.md (its section headings); and have the widgets its
+under 2 MB; follow the arc that CONTRIBUTING.md describes (its section headings); and have the widgets its
 issue asks for (the table below), as recorded in its saved widget state.
 """
 
@@ -38,7 +38,8 @@ REQUIRED_WIDGETS: dict[str, list[tuple[str, str]]] = {
     "14": [],
 }
 
-#: The arc every notebook follows (DESIGN.md): these section headings, in this order.
+#: The arc every notebook follows (CONTRIBUTING.md, "Writing or changing a notebook"): these
+#: section headings, in this order.
 ARC = ["## The idea", "## The code", "## The slide's example", "## Measured on the course's texts",
        "## Try it", "## Pitfalls", "## Exercises"]
 #: Notebook 14 is a reading list, not a lesson: it has its own headings.
@@ -152,3 +153,51 @@ class TestNotebook:
             before = [c for c in cells[:i] if c.cell_type == "code"]
             assert before and "nbval-ignore-output" not in before[-1].metadata.get("tags", []), (
                 f"cell {i}: the cell before a panel must be its compared twin")
+
+
+# ------------------------------------------------------------------------------ shown code
+#: "A screen or less": the most lines of code (docstring and comments aside) a shown function
+#: may have. The docstring's worked example is welcome on top.
+SCREEN = 40
+
+
+def _shown(path: Path):
+    """``(call text, object)`` for every ``show_source(...)`` call in the notebook's code."""
+    import ast
+
+    namespace: dict = {}
+    calls = []
+    for cell in _load(path).cells:
+        if cell.cell_type != "code":
+            continue
+        tree = ast.parse(cell.source)
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                exec(compile(ast.Module([node], []), path.name, "exec"), namespace)
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "show_source":
+                calls.append(ast.unparse(node.args[0]))
+    return [(call, eval(call, namespace)) for call in calls]
+
+
+def _code_lines(obj) -> int:
+    """Lines of ``obj``'s source that are code: no docstring, comment-only or blank lines."""
+    import ast
+    import inspect
+    import textwrap
+
+    source = textwrap.dedent(inspect.getsource(obj))
+    node = ast.parse(source).body[0]
+    doc = node.body[0] if node.body and isinstance(node.body[0], ast.Expr) and isinstance(
+        getattr(node.body[0], "value", None), ast.Constant) else None
+    skip = set(range(doc.lineno, doc.end_lineno + 1)) if doc else set()
+    return sum(1 for i, line in enumerate(source.splitlines(), 1)
+               if i not in skip and line.strip() and not line.strip().startswith("#"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_shown_code_is_public_and_fits_a_screen(path):
+    from lmcore.display import _private_part
+
+    for call, obj in _shown(path):
+        assert _private_part(obj) is None, f"{path.name} shows private code: {call}"
+        assert _code_lines(obj) <= SCREEN, f"{path.name} shows {call}: {_code_lines(obj)} lines"

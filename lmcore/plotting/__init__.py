@@ -52,12 +52,12 @@ STYLE = {
 }
 
 
-def _skip_the_tight_bbox_pass() -> None:
-    """In a notebook, draw our figures once, not twice.
+def _draw_once_inline() -> None:
+    """Let the notebook's inline backend draw our figures once, not twice (see :func:`show`).
 
     The inline backend saves every figure with ``bbox_inches="tight"``, which draws it a second
     time to measure it. Our figures already lay themselves out (``layout="constrained"``), so
-    that pass only costs time: about a third of every widget update. Outside a kernel: nothing.
+    that pass only costs time. Outside a kernel, or with another backend: nothing.
     """
     try:
         from IPython import get_ipython
@@ -67,10 +67,8 @@ def _skip_the_tight_bbox_pass() -> None:
     if get_ipython() is None or "inline" not in plt.get_backend():
         return
     config = InlineBackend.instance()
-    config.print_figure_kwargs = {**config.print_figure_kwargs, "bbox_inches": None}
-
-
-_skip_the_tight_bbox_pass()
+    if config.print_figure_kwargs.get("bbox_inches") is not None:  # once per kernel
+        config.print_figure_kwargs = {**config.print_figure_kwargs, "bbox_inches": None}
 
 
 def new_figure(title: str, xlabel: str, ylabel: str, figsize=(7.0, 4.0), ncols: int = 1):
@@ -99,7 +97,14 @@ def new_figure(title: str, xlabel: str, ylabel: str, figsize=(7.0, 4.0), ncols: 
 
 
 def show(fig) -> None:
-    """Display ``fig`` once in the notebook (or do nothing outside one), then close it."""
+    """Display ``fig`` once in the notebook (or do nothing outside one), then close it.
+
+    The one setting lmcore changes in IPython, and only here, when a figure is shown: the
+    inline backend stops re-measuring figures with ``bbox_inches="tight"`` (our figures use
+    the constrained layout already), so each figure is drawn once instead of twice. Importing
+    lmcore changes nothing.
+    """
+    _draw_once_inline()
     try:
         from IPython import get_ipython
         from IPython.display import display
