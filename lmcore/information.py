@@ -36,12 +36,14 @@ import lzma
 import math
 import numbers
 import zlib
+from collections import Counter
 from collections.abc import Mapping
 
 import numpy as np
 
-from lmcore._checks import check_choice, check_int, check_probabilities
+from lmcore._checks import check_choice, check_probabilities
 from lmcore.corpus import words
+from lmcore.validation import Custom, Int, Probabilities, validate
 
 UNITS = ("char", "word")
 
@@ -55,13 +57,22 @@ def _check_base(base) -> float:
     return base
 
 
+#: The rule of every logarithm base: a real number > 1 (2 for bits, ``math.e`` for nats).
+BASE = Custom(lambda name, base: _check_base(base))
+
+
 def _nonnegative(x: float) -> float:
     """``x`` where a rounding error made a non-negative quantity slightly negative (or -0.0)."""
     return x if x > 0 else 0.0
 
 
-def _log(x: np.ndarray, base: float) -> np.ndarray:
-    """Logarithm in ``base``; exact log2 / ln for the two usual bases."""
+def log_in_base(x, base: float) -> np.ndarray:
+    """Logarithm of ``x`` in ``base``: exactly ``np.log2`` for 2 and ``np.log`` for e.
+
+    >>> log_in_base([8.0, 0.5], 2).tolist(), log_in_base([100.0], 10).tolist()
+    ([3.0, -1.0], [2.0])
+    """
+    x = np.asarray(x, dtype=float)
     if base == 2:
         return np.log2(x)
     if base == math.e:
@@ -88,11 +99,11 @@ def _distribution(name: str, p) -> np.ndarray:
     return check_probabilities(name, p, atol=1e-6)
 
 
-def _token_probabilities(name: str, probabilities) -> np.ndarray:
-    """Probabilities a model gave to observed tokens: 1-D, non-empty, each in [0, 1]."""
-    return check_probabilities(name, probabilities, must_sum_to_one=False)
+#: The rule of a distribution: a probability vector summing to 1, or a mapping of counts.
+DISTRIBUTION = Custom(_distribution)
 
 
+@validate(p=DISTRIBUTION, base=BASE)
 def entropy(p, base: float = 2) -> float:
     """Shannon entropy ``-sum p log p`` of a distribution, in bits (``base=2``) or nats.
 
@@ -106,10 +117,8 @@ def entropy(p, base: float = 2) -> float:
     >>> entropy({"h": 1, "e": 1, "l": 2})
     1.5
     """
-    base = _check_base(base)
-    q = _distribution("p", p)
-    nz = q[q > 0]
-    return _nonnegative(float(-np.sum(nz * _log(nz, base))))
+    nz = p[p > 0]  # (a zero probability contributes 0 log 0 = 0)
+    return max(0.0, float(-np.sum(nz * log_in_base(nz, base))))  # never -0.0
 
 
 def text_entropy(text: str, unit: str = "char", base: float = 2) -> float:
@@ -134,26 +143,29 @@ def text_entropy(text: str, unit: str = "char", base: float = 2) -> float:
     return entropy(dict(zip(values.tolist(), counts.tolist())), base=base)
 
 
-def _symbol_ids(name: str, text) -> np.ndarray:
-    """Integer ids (N,) for the symbols of a string (characters) or a sequence of tokens."""
+def _symbols(name: str, text):
+    """A string (its characters are the symbols) as is; a list, tuple or 1-D array of tokens,
+    all strings or all integers, as a tuple."""
     if isinstance(text, str):
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)  # (N,) code points
-    elif isinstance(text, np.ndarray):
+        return text
+    if isinstance(text, np.ndarray):
         if text.ndim != 1:
             raise ValueError(f"{name} must be 1-D, got shape {text.shape}")
-        codes = text
-    elif isinstance(text, (list, tuple)):
-        if text and not (all(isinstance(t, str) for t in text)
-                         or all(isinstance(t, numbers.Integral) and not isinstance(t, bool) for t in text)):
-            # one type only: mixed, the int 1 and the str '1' would become one symbol
-            raise TypeError(f"{name} must hold only strings or only integers, not a mix")
-        codes = np.array(text) if text else np.zeros(0, dtype=np.int64)
-    else:
-        raise TypeError(f"{name} must be a str, a list of tokens or a 1-D array, "
-                        f"got {type(text).__name__}")
-    return np.unique(codes, return_inverse=True)[1].astype(np.int64).reshape(-1)  # (N,)
+        return tuple(text.tolist())
+    if not isinstance(text, (list, tuple)):
+        raise TypeError(f"{name} must be a str, a list of tokens or a 1-D array, got {type(text).__name__}")
+    if text and not (all(isinstance(t, str) for t in text)
+                     or all(isinstance(t, numbers.Integral) and not isinstance(t, bool) for t in text)):
+        # one type only: mixed, the int 1 and the str '1' would look like one symbol when printed
+        raise TypeError(f"{name} must hold only strings or only integers, not a mix")
+    return tuple(text)
 
 
+#: The rule of a text: a str, or a list, tuple or 1-D array of tokens (all str or all int).
+SYMBOLS = Custom(_symbols)
+
+
+@validate(text=SYMBOLS, k=Int(min=0), base=BASE)
 def conditional_entropy(text, k: int, base: float = 2) -> float:
     """Plug-in estimate of ``H(X | previous k symbols)``, in bits per symbol (``base=2``).
 
@@ -165,42 +177,31 @@ def conditional_entropy(text, k: int, base: float = 2) -> float:
     ``k = 0`` is the unigram entropy. The estimate falls as ``k`` grows, partly because the
     text is predictable and partly because long contexts are seen once and look certain
     (biased low): compare against held-out text or a compressor.
+    :func:`lmcore.information_fast.conditional_entropy` computes the same on integer codes.
 
     Args:
         text: a str (its characters are the symbols) or a sequence of tokens (words or
             integer symbols, e.g. a :class:`lmcore.corpus.MarkovSource` sample), length > k.
         k: context length, an integer >= 0.
-        base: logarithm base, > 0 and != 1.
+        base: logarithm base, > 1.
 
     >>> conditional_entropy("abababab", 0)
     1.0
     >>> conditional_entropy("abababab", 1)    # after 'a' always 'b', after 'b' always 'a'
     0.0
     """
-    base = _check_base(base)
-    k = check_int("k", k, minimum=0)
-    ids = _symbol_ids("text", text)  # (N,)
-    if len(ids) <= k:
-        raise ValueError(f"text must hold more than k = {k} symbols, got {len(ids)}")
-    size = int(ids.max()) + 1
-    m = len(ids) - k
-    # One integer code per context: its symbols as digits in base `size` while that fits in
-    # 62 bits; beyond, renumber the distinct contexts densely after each added symbol.
-    exact = (k + 1) * math.log2(size) < 62
-    ctx = np.zeros(m, dtype=np.int64)  # (M,) code of each position's context
-    for j in range(1, k + 1):  # grow the context one symbol to the left
-        ctx = ctx * size + ids[k - j : len(ids) - j]
-        if not exact:
-            ctx = np.unique(ctx, return_inverse=True)[1].reshape(-1)
-    joint, joint_counts = np.unique(ctx * size + ids[k:], return_counts=True)  # sorted pairs
-    # the pairs of one context are adjacent in sorted order: sum their counts per context
-    starts = np.flatnonzero(np.r_[True, np.diff(joint // size) != 0])  # first pair of each
-    ctx_counts = np.add.reduceat(joint_counts, starts)  # (n_contexts,)
-    per_pair = np.repeat(ctx_counts, np.diff(np.r_[starts, len(joint)]))  # c(ctx) per pair
-    ratio = joint_counts / per_pair  # c(ctx, x) / c(ctx)
-    return _nonnegative(float(-np.sum(joint_counts * _log(ratio, base)) / m))
+    if len(text) <= k:
+        raise ValueError(f"text must hold more than k = {k} symbols, got {len(text)}")
+    pairs = Counter(text[i - k : i + 1] for i in range(k, len(text)))  # c(ctx, x): k symbols + 1
+    contexts = Counter()
+    for pair, c in pairs.items():
+        contexts[pair[:-1]] += c  # c(ctx): the counts of every x after ctx, summed
+    m = len(text) - k
+    h = -sum(c * math.log(c / contexts[pair[:-1]]) for pair, c in pairs.items()) / m
+    return max(0.0, h / math.log(base))  # never -0.0
 
 
+@validate(probabilities=Probabilities(sums_to_one=False), base=BASE)
 def cross_entropy(probabilities, base: float = 2) -> float:
     """Mean ``-log q_i`` of the probabilities a model gave to what actually happened.
 
@@ -215,11 +216,9 @@ def cross_entropy(probabilities, base: float = 2) -> float:
     >>> cross_entropy([0.5, 0.0])
     inf
     """
-    base = _check_base(base)
-    p = _token_probabilities("probabilities", probabilities)
-    if np.any(p == 0):
+    if np.any(probabilities == 0):
         return math.inf
-    return float(-np.mean(_log(p, base)))
+    return float(-np.mean(log_in_base(probabilities, base)))
 
 
 def perplexity(probabilities) -> float:
@@ -255,7 +254,7 @@ def distribution_cross_entropy(p, q, base: float = 2) -> float:
     support = p > 0
     if np.any(q[support] == 0):
         return math.inf
-    return _nonnegative(float(-np.sum(p[support] * _log(q[support], base))))
+    return _nonnegative(float(-np.sum(p[support] * log_in_base(q[support], base))))
 
 
 def _pair(p, q) -> tuple[np.ndarray, np.ndarray]:
@@ -286,7 +285,7 @@ def kl_divergence(p, q, base: float = 2) -> float:
     support = p > 0
     if np.any(q[support] == 0):
         return math.inf
-    return _nonnegative(float(np.sum(p[support] * _log(p[support] / q[support], base))))
+    return _nonnegative(float(np.sum(p[support] * log_in_base(p[support] / q[support], base))))
 
 
 def compression_bits_per_char(text: str) -> dict[str, float]:

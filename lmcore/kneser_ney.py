@@ -1,8 +1,9 @@
 """Interpolated Kneser-Ney, written to be read: plain dicts and loops (notebook 03).
 
-:class:`lmcore.ngram.NGramModel` with ``smoothing="kneser-ney"`` computes the same numbers
-on sorted numpy arrays, fast enough to sweep orders and data sizes; a test holds the two
-equal. This module is the one to study. Three ideas:
+:class:`lmcore.ngram.NGramModel` with ``smoothing="kneser-ney"`` calls
+:func:`kneser_ney_probability` on the counts of :func:`kneser_ney_counts`;
+:class:`lmcore.ngram_fast.NGramModel` computes the same numbers on sorted numpy arrays, fast
+enough to sweep orders and data sizes, and a test holds the two equal. Three ideas:
 
 1. **Absolute discount.** Every seen n-gram gives up a fixed ``d`` (about 0.75) of its
    count. A context seen ``c(ctx)`` times with ``N1+(ctx .)`` distinct next words frees
@@ -40,12 +41,74 @@ from __future__ import annotations
 
 from collections import Counter
 
-from lmcore import _checks
-from lmcore._checks import check_float, check_int, check_tokens
+from lmcore._checks import check_int, check_memory, check_sentences, check_tokens
+from lmcore.validation import Custom, Float, Int, Sentences, Str, validate
 
 BOS, EOS, UNK = "<s>", "</s>", "<unk>"
+DISCOUNT = Float(min=0, max=1, open_min=True, open_max=True)  # the rule of every discount d
 
 
+@validate(sentences=Sentences(words=True), n=Int(min=1))
+def kneser_ney_counts(sentences: list[list[str]], n: int) -> dict[int, dict[tuple, Counter]]:
+    """The count tables of an order-``n`` model: ``counts[m][context][word]`` for m = 1..n.
+
+    Order ``n`` holds raw counts of the padded sentences (``n - 1`` ``<s>``, the words,
+    ``</s>``); every lower order ``m`` holds *continuation* counts: how many distinct words
+    came right before the m-gram (``N1+(. w)``). A context is a tuple of ``m - 1`` words.
+    ``sentences`` are lists of tokens (without ``<s>`` and ``</s>``: the padding adds them).
+
+    >>> counts = kneser_ney_counts([["a", "b"], ["a", "c"]], 2)
+    >>> dict(counts[2][("a",)])                      # raw: 'a' was followed by b once, c once
+    {'b': 1, 'c': 1}
+    >>> counts[1][()]["</s>"]                        # </s> came after 2 distinct words (b, c)
+    2
+    """
+    check_memory("n", n * sum(len(s) + n for s in sentences))  # the padded n-grams
+    grams = Counter()  # every n-gram: n - 1 context words and the word they predict
+    for sentence in sentences:
+        padded = [BOS] * (n - 1) + list(sentence) + [EOS]
+        for i in range(n - 1, len(padded)):
+            grams[tuple(padded[i - n + 1:i + 1])] += 1
+    by_order = {n: grams}
+    for m in range(n - 1, 0, -1):  # continuation count of an m-gram: the number of
+        by_order[m] = Counter(g[1:] for g in by_order[m + 1])  # distinct words before it
+    counts = {}
+    for m in sorted(by_order):  # regroup as counts[m][context][word]
+        counts[m] = {}
+        for gram, c in by_order[m].items():
+            counts[m].setdefault(gram[:-1], Counter())[gram[-1]] = c
+    return counts
+
+
+def _check_counts(name, counts):
+    """A dict ``{order m: {context: Counter}}`` for m = 1..n."""
+    if not isinstance(counts, dict) or not counts or sorted(counts) != list(range(1, len(counts) + 1)):
+        raise ValueError(f"{name} must be a dict {{order m: {{context: Counter}}}} for m = 1..n")
+    for m, table in counts.items():
+        if not isinstance(table, dict):
+            raise ValueError(f"{name}[{m}] must be a dict {{context: Counter}}")
+    return counts
+
+
+def _check_context(name, context, checked):
+    """The context as a tuple of at least n - 1 words, whose Counters in ``counts`` hold >= 1."""
+    counts = checked["counts"]
+    context = tuple(check_tokens(name, context))
+    if len(context) < len(counts) - 1:
+        raise ValueError(f"{name} must hold at least n - 1 = {len(counts) - 1} words, "
+                         f"got {len(context)}")
+    for m, table in counts.items():  # the Counters this query reads must hold counts >= 1
+        following = table.get(context[len(context) - (m - 1):])
+        if following is not None and min(following.values(), default=0) < 1:
+            raise ValueError(f"counts[{m}] must hold counts >= 1, got {dict(following)}")
+    return context
+
+
+#: The rules of a Kneser-Ney query: count tables by order, and a context they can answer.
+KN_COUNTS, KN_CONTEXT = Custom(_check_counts), Custom(_check_context)
+
+
+@validate(word=Str(), counts=KN_COUNTS, context=KN_CONTEXT, discount=DISCOUNT, vocab_size=Int(min=1))
 def kneser_ney_probability(word, context, counts, discount: float, vocab_size: int) -> float:
     """Interpolated Kneser-Ney ``P(word | context)`` from count tables.
 
@@ -54,7 +117,7 @@ def kneser_ney_probability(word, context, counts, discount: float, vocab_size: i
         context: tuple of the ``n - 1`` previous words.
         counts: ``counts[m][ctx]`` is a ``Counter`` of the words seen after ``ctx``, a tuple of
             ``m - 1`` words, for orders ``m = 1..n``: raw counts at ``m = n``, continuation
-            counts below (see :meth:`KneserNey.fit`).
+            counts below (see :func:`kneser_ney_counts`).
         discount: ``d``, in (0, 1).
         vocab_size: ``V``, the number of words the model can predict.
 
@@ -62,8 +125,6 @@ def kneser_ney_probability(word, context, counts, discount: float, vocab_size: i
     >>> round(kneser_ney_probability("b", (), counts, 0.5, 3), 4)   # (1 - .5)/3 + (.5*2/3)/3
     0.2778
     """
-    discount, vocab_size = _check_discount(discount), check_int("vocab_size", vocab_size, minimum=1)
-    context = _check_query(word, context, counts)
     p = 1.0 / vocab_size  # below the lowest order: every word equally likely
     for m in range(1, len(counts) + 1):  # from the unigram level up to order n
         ctx = tuple(context[len(context) - (m - 1):]) if m > 1 else ()  # last m - 1 words
@@ -76,36 +137,6 @@ def kneser_ney_probability(word, context, counts, discount: float, vocab_size: i
     return p
 
 
-def _check_discount(discount) -> float:
-    return check_float("discount", discount, minimum=0, maximum=1, min_inclusive=False,
-                       max_inclusive=False)
-
-
-def _check_query(word, context, counts) -> tuple[str, ...]:
-    """Check the arguments of :func:`kneser_ney_probability`; return the context as a tuple."""
-    if not isinstance(word, str):
-        raise TypeError(f"word must be a str, got {type(word).__name__}")
-    if not isinstance(counts, dict) or not counts or sorted(counts) != list(range(1, len(counts) + 1)):
-        raise ValueError("counts must be a dict {order m: {context: Counter}} for m = 1..n")
-    context = tuple(check_tokens("context", context))
-    if len(context) < len(counts) - 1:
-        raise ValueError(f"context must hold at least n - 1 = {len(counts) - 1} words, "
-                         f"got {len(context)}")
-    for m, table in counts.items():  # the Counters this query reads must hold counts >= 1
-        if not isinstance(table, dict):
-            raise ValueError(f"counts[{m}] must be a dict {{context: Counter}}")
-        following = table.get(context[len(context) - (m - 1):])
-        if following is not None and min(following.values(), default=0) < 1:
-            raise ValueError(f"counts[{m}] must hold counts >= 1, got {dict(following)}")
-    return context
-
-
-def check_sentences(name: str, sentences) -> list[list[str]]:
-    """:func:`lmcore._checks.check_sentences` that also refuses ``<s>`` and ``</s>`` as words:
-    :meth:`KneserNey.fit` adds them itself, so a sentence holding them would merge with the padding."""
-    return _checks.check_sentences(name, sentences, words=True)
-
-
 class KneserNey:
     """An interpolated Kneser-Ney n-gram model built from dicts (readable twin of NGramModel).
 
@@ -116,28 +147,15 @@ class KneserNey:
 
     def __init__(self, n: int, discount: float = 0.75):
         self.n = check_int("n", n, minimum=1, maximum=100)  # n - 1 pads per sentence: keep it sane
-        self.discount = _check_discount(discount)
+        self.discount = DISCOUNT("discount", discount, {})
         self.vocab: tuple[str, ...] = ()
         self.counts: dict[int, dict[tuple[str, ...], Counter]] = {}
 
     def fit(self, sentences) -> KneserNey:
         """Count the n-grams of the padded ``sentences`` (lists of tokens); return self."""
-        sentences = check_sentences("sentences", sentences)
-        n = self.n
+        sentences = check_sentences("sentences", sentences, words=True)  # fit adds <s>, </s>
         self.vocab = tuple(sorted({w for s in sentences for w in s} | {EOS, UNK}))
-        grams = Counter()  # every n-gram: n - 1 context words and the word they predict
-        for sentence in sentences:
-            padded = [BOS] * (n - 1) + list(sentence) + [EOS]
-            for i in range(n - 1, len(padded)):
-                grams[tuple(padded[i - n + 1:i + 1])] += 1
-        by_order = {n: grams}
-        for m in range(n - 1, 0, -1):  # continuation count of an m-gram: the number of
-            by_order[m] = Counter(g[1:] for g in by_order[m + 1])  # distinct words before it
-        self.counts = {}
-        for m, table in by_order.items():  # regroup as counts[m][context][word]
-            self.counts[m] = {}
-            for gram, c in table.items():
-                self.counts[m].setdefault(gram[:-1], Counter())[gram[-1]] = c
+        self.counts = kneser_ney_counts(sentences, self.n)
         return self
 
     def prob(self, word: str, context=()) -> float:

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
-from lmcore import corpus, exercises, information
+from lmcore import corpus, exercises, information, information_fast
 from lmcore.corpus import MarkovSource
 from lmcore.plotting import close
 from lmcore.plotting.information import (
@@ -29,6 +29,8 @@ from lmcore.plotting.information import (
 from lmcore.widgets.information import concentration_panel
 
 dist_seeds = st.integers(0, 10_000)
+BOTH = pytest.mark.parametrize("ce", [information.conditional_entropy, information_fast.conditional_entropy],
+                               ids=["plain", "fast"])
 
 
 def dirichlet(seed, size=None, alpha=1.0):
@@ -123,50 +125,71 @@ class TestTextEntropy:
 
 
 class TestConditionalEntropy:
+    @BOTH
     @settings(max_examples=80, deadline=None)
     @given(st.text(alphabet="abcd ", min_size=1, max_size=80), st.integers(0, 4))
-    def test_equals_brute_force_on_strings(self, text, k):
+    def test_equals_brute_force_on_strings(self, ce, text, k):
         if len(text) <= k:
             with pytest.raises(ValueError, match="text"):
-                information.conditional_entropy(text, k)
+                ce(text, k)
             return
-        assert information.conditional_entropy(text, k) == pytest.approx(
+        assert ce(text, k) == pytest.approx(
             brute_conditional_entropy(text, k), rel=1e-9, abs=1e-12)
 
-    def test_tokens_and_integer_arrays(self):
+    @BOTH
+    def test_tokens_and_integer_arrays(self, ce):
         tokens = "the cat sat on the mat and the cat ran".split()
         for k in range(3):
             expected = brute_conditional_entropy(tokens, k)
-            assert information.conditional_entropy(tokens, k) == pytest.approx(expected, rel=1e-12)
+            assert ce(tokens, k) == pytest.approx(expected, rel=1e-12)
         ints = np.random.default_rng(0).integers(0, 5, size=500)
         for k in range(4):
-            assert information.conditional_entropy(ints, k) == pytest.approx(
+            assert ce(ints, k) == pytest.approx(
                 brute_conditional_entropy(ints.tolist(), k), rel=1e-12)
 
-    def test_renumbering_path_for_codes_beyond_62_bits(self):
+    @BOTH
+    def test_renumbering_path_for_codes_beyond_62_bits(self, ce):
         ints = np.random.default_rng(1).integers(0, 3000, size=2000)
         ints[::7] = 5  # some repetition so that the estimate is not trivially 0
         for k in (5, 7):  # (k + 1) * log2(3000) > 62: the dense renumbering is used
-            assert information.conditional_entropy(ints, k) == pytest.approx(
+            assert ce(ints, k) == pytest.approx(
                 brute_conditional_entropy(ints.tolist(), k), rel=1e-12, abs=1e-12)
 
-    def test_k_zero_is_the_unigram_entropy(self):
-        assert information.conditional_entropy("hello world", 0) == pytest.approx(
+    @BOTH
+    def test_k_zero_is_the_unigram_entropy(self, ce):
+        assert ce("hello world", 0) == pytest.approx(
             information.text_entropy("hello world"), rel=1e-12)
 
-    def test_never_increases_with_k(self, clean):
+    @BOTH
+    def test_never_increases_with_k(self, ce, clean):
         text = clean[:30_000]
-        values = [information.conditional_entropy(text, k) for k in range(6)]
+        values = [ce(text, k) for k in range(6)]
         assert all(b <= a + 1e-12 for a, b in zip(values, values[1:]))
 
+    @BOTH
     @pytest.mark.parametrize("text, k, exc, name", [
         ("abc", -1, ValueError, "k"), ("abc", 1.5, TypeError, "k"), ("ab", 2, ValueError, "text"),
         ("", 0, ValueError, "text"), (42, 0, TypeError, "text"), ([1.5, 2.5], 0, TypeError, "text"),
         (np.zeros((2, 2), dtype=int), 0, ValueError, "text"),
     ])
-    def test_bad_input(self, text, k, exc, name):
+    def test_bad_input(self, ce, text, k, exc, name):
         with pytest.raises(exc, match=name):
-            information.conditional_entropy(text, k)
+            ce(text, k)
+
+
+    @settings(max_examples=100, deadline=None)
+    @given(st.one_of(st.text(alphabet="abcd ", max_size=60),
+                     st.lists(st.sampled_from(["the", "cat", "a"]), max_size=40),
+                     st.lists(st.integers(-3, 3), max_size=40)),
+           st.integers(0, 5), st.sampled_from([2, math.e, 10]))
+    def test_property_plain_equals_fast(self, text, k, base):
+        if len(text) <= k:
+            for ce in (information.conditional_entropy, information_fast.conditional_entropy):
+                with pytest.raises(ValueError, match="text"):
+                    ce(text, k, base)
+            return
+        assert information.conditional_entropy(text, k, base) == pytest.approx(
+            information_fast.conditional_entropy(text, k, base), rel=1e-12, abs=1e-12)
 
 
 # ---------------------------------------------------------------------------- cross-entropy

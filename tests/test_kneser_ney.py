@@ -1,4 +1,5 @@
-"""The readable Kneser-Ney (lmcore.kneser_ney) against NGramModel, a hand computation and nltk."""
+"""The readable Kneser-Ney (lmcore.kneser_ney) against lmcore.ngram_fast.NGramModel, a hand
+computation and nltk."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from lmcore.kneser_ney import KneserNey, kneser_ney_probability
-from lmcore.ngram import NGramModel
+from lmcore.kneser_ney import KneserNey, kneser_ney_counts, kneser_ney_probability
+from lmcore.ngram_fast import NGramModel
 
 
 def random_sentences(rng, n_sentences=30, alphabet="abcde"):
@@ -113,3 +114,15 @@ def test_probability_function_checks_its_input():
         kneser_ney_probability("a", ("a",), {2: {}}, 0.5, 3)
     with pytest.raises(ValueError, match="context"):
         kneser_ney_probability("a", (), counts, 0.5, 3)
+
+
+def test_counts_are_raw_at_the_top_order_and_continuations_below():
+    """Brute force: the distinct words seen right before each shorter n-gram, by hand."""
+    sentences = [["a", "b", "a"], ["b", "a"]]
+    counts = kneser_ney_counts(sentences, 3)
+    # padded: <s> <s> a b a </s>, <s> <s> b a </s>; trigrams (context -> word)
+    assert counts[3] == {("<s>", "<s>"): {"a": 1, "b": 1}, ("<s>", "a"): {"b": 1},
+                         ("a", "b"): {"a": 1}, ("b", "a"): {"</s>": 2}, ("<s>", "b"): {"a": 1}}
+    # bigram (b, a) follows a and <s>: 2; (a, </s>) follows only b: 1 (twice, counted once)
+    assert counts[2][("b",)] == {"a": 2} and counts[2][("a",)] == {"b": 1, "</s>": 1}
+    assert counts[1][()] == {"a": 2, "b": 2, "</s>": 1}

@@ -1,6 +1,8 @@
 """lmcore.ngram: counting and maximum-likelihood n-gram models (smoothing: test_ngram_smoothing).
 
-References: brute-force recounts written here, and nltk.lm.MLE fed the same padded n-grams.
+Both models, the readable lmcore.ngram.NGramModel and lmcore.ngram_fast.NGramModel, are held
+to the same references: brute-force recounts written here, and nltk.lm.MLE fed the same padded
+n-grams; a property test holds the two equal on random corpora for every smoothing.
 """
 
 import math
@@ -11,11 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lmcore import corpus, ngram
+from lmcore import corpus, ngram, ngram_fast
 
 SLIDE = "the cat sat on the mat".split()
 TOY = [["the", "cat", "sat"], ["the", "dog", "sat", "on", "the", "mat"], ["a", "cat", "ran"]]
 tokens_st = st.lists(st.sampled_from(["a", "b", "c", "the", "cat"]), max_size=30)
+MODELS = pytest.mark.parametrize("Model", [ngram.NGramModel, ngram_fast.NGramModel], ids=["plain", "fast"])
 
 
 def padded_ngrams(sentences, n):
@@ -93,21 +96,23 @@ class TestMLEModel:
     def test_pad(self):
         assert ngram.pad(["hi"], 3) == ["<s>", "<s>", "hi", "</s>"]
 
+    @MODELS
     @pytest.mark.parametrize("n", [1, 2, 3])
-    def test_probabilities_equal_brute_force_ratios(self, n):
-        model = ngram.NGramModel(n).fit(TOY)
+    def test_probabilities_equal_brute_force_ratios(self, Model, n):
+        model = Model(n).fit(TOY)
         grams = padded_ngrams(TOY, n)
         joint, ctx_total = Counter(grams), Counter(c for c, _ in grams)
         for (ctx, w), c in joint.items():
             assert model.prob(w, list(ctx)) == c / ctx_total[ctx]
 
-    def test_agrees_with_nltk_mle(self, split):
+    @MODELS
+    def test_agrees_with_nltk_mle(self, Model, split):
         from nltk.lm import MLE
 
         train, test = split
         train = train[:800]
         for n in (2, 3):
-            ours = ngram.NGramModel(n).fit(train)
+            ours = Model(n).fit(train)
             theirs = MLE(n)
             vocab_text = [w for s in train for w in s] + ["<s>", "</s>"]
             theirs.fit([[c + (w,) for c, w in padded_ngrams([s], n)] for s in train], vocab_text)
@@ -118,29 +123,33 @@ class TestMLEModel:
 
     @pytest.mark.parametrize("n", [1, 2, 3, 4])
     def test_every_seen_context_distribution_sums_to_one(self, split, n):
-        model = ngram.NGramModel(n).fit(split[0][:500])
+        model = ngram_fast.NGramModel(n).fit(split[0][:500])
         contexts = {ctx for ctx, _ in padded_ngrams(split[0][:500], n)}
         for ctx in list(contexts)[:300]:
             assert math.isclose(sum(model.distribution(list(ctx)).values()), 1.0, abs_tol=1e-12)
 
-    def test_distribution_order_and_content(self):
-        model = ngram.NGramModel(2).fit(TOY)
+    @MODELS
+    def test_distribution_order_and_content(self, Model):
+        model = Model(2).fit(TOY)
         assert model.distribution("the") == {"cat": 1 / 3, "dog": 1 / 3, "mat": 1 / 3}
         assert list(model.distribution("<s>")) == ["the", "a"]
 
-    def test_unseen_word_and_context(self):
-        model = ngram.NGramModel(2).fit(TOY)
+    @MODELS
+    def test_unseen_word_and_context(self, Model):
+        model = Model(2).fit(TOY)
         assert model.prob("zebra", ["the"]) == 0.0
         assert model.prob("cat", ["zebra"]) == 0.0
         with pytest.raises(ValueError, match="never seen"):
             model.distribution(["zebra"])
 
-    def test_vocab_holds_words_end_and_unknown(self):
-        assert ngram.NGramModel(2).fit(TOY).vocab == (
+    @MODELS
+    def test_vocab_holds_words_end_and_unknown(self, Model):
+        assert Model(2).fit(TOY).vocab == (
             "</s>", "<unk>", "a", "cat", "dog", "mat", "on", "ran", "sat", "the")
 
-    def test_generate_is_seeded_and_uses_seen_bigrams_only(self):
-        model = ngram.NGramModel(2).fit(TOY)
+    @MODELS
+    def test_generate_is_seeded_and_uses_seen_bigrams_only(self, Model):
+        model = Model(2).fit(TOY)
         a = [model.generate(np.random.default_rng(s)) for s in range(20)]
         assert a == [model.generate(np.random.default_rng(s)) for s in range(20)]
         seen = {(c[0], w) for c, w in padded_ngrams(TOY, 2)}
@@ -148,20 +157,23 @@ class TestMLEModel:
             words = ["<s>"] + sentence.split()
             assert all(pair in seen for pair in zip(words, words[1:]))
 
-    def test_generate_respects_max_words(self):
-        model = ngram.NGramModel(1).fit([["a"] * 50])
+    @MODELS
+    def test_generate_respects_max_words(self, Model):
+        model = Model(1).fit([["a"] * 50])
         assert len(model.generate(np.random.default_rng(0), max_words=5).split()) <= 5
 
-    def test_coverage_equals_a_brute_force_count(self, split):
+    @MODELS
+    def test_coverage_equals_a_brute_force_count(self, Model, split):
         train, test = split
         for n in (1, 2, 3):
             seen = set(padded_ngrams(train, n))
             held = padded_ngrams(test, n)
             expected = sum(g in seen for g in held) / len(held)
-            assert ngram.NGramModel(n).fit(train).coverage(test) == pytest.approx(expected, abs=1e-15)
+            assert Model(n).fit(train).coverage(test) == pytest.approx(expected, abs=1e-15)
 
-    def test_perplexity_is_inf_on_unseen_and_matches_a_direct_product(self):
-        model = ngram.NGramModel(2).fit(TOY)
+    @MODELS
+    def test_perplexity_is_inf_on_unseen_and_matches_a_direct_product(self, Model):
+        model = Model(2).fit(TOY)
         assert model.perplexity([["the", "zebra"]]) == math.inf
         assert model.cross_entropy([["the", "zebra"]]) == math.inf
         # P(the|<s>) P(cat|the) P(sat|cat) P(</s>|sat) = 2/3 * 1/3 * 1/2 * 1/2, counted by hand
@@ -170,7 +182,7 @@ class TestMLEModel:
 
     def test_verbatim_share_brute_force(self, split):
         train = split[0]
-        model = ngram.NGramModel(4).fit(train)
+        model = ngram_fast.NGramModel(4).fit(train)
         rng = np.random.default_rng(7)
         samples = [model.generate(rng, max_words=25) for _ in range(50)]
         train_set = {" ".join(s) for s in train}
@@ -194,6 +206,12 @@ class TestMLEModel:
         (lambda: ngram.NGramModel(2).fit(TOY).generate(0), TypeError, "rng"),
         (lambda: ngram.NGramModel(2).fit(TOY).generate(np.random.default_rng(0), 0),
          ValueError, "max_words"),
+        (lambda: ngram_fast.NGramModel(2).fit([[]]), ValueError, "sentences"),
+        (lambda: ngram_fast.NGramModel(2).fit([["a", "<s>"]]), ValueError, "sentences"),
+        (lambda: ngram_fast.NGramModel(3).fit(TOY).prob("cat", ["the"]), ValueError, "context"),
+        (lambda: ngram_fast.NGramModel(2).fit(TOY).prob(3, ["the"]), TypeError, "word"),
+        (lambda: ngram_fast.NGramModel(2).prob("cat", ["the"]), ValueError, "fit"),
+        (lambda: ngram_fast.NGramModel(2).fit(TOY).token_probabilities([["a", 1]]), TypeError, "sentences"),
         (lambda: ngram.verbatim_share([], [["a"]]), ValueError, "generated"),
         (lambda: ngram.verbatim_share("abc", [["a"]]), TypeError, "generated"),
     ])
@@ -212,20 +230,58 @@ def test_property_every_distribution_sums_to_one(sentences, n, smoothing):
         assert p.min() >= 0 and math.isclose(p.sum(), 1.0, abs_tol=1e-9)
 
 
-def test_zero_probability_exactly_for_bigrams_never_seen_inside_a_sentence(split):
+@MODELS
+def test_zero_probability_exactly_for_bigrams_never_seen_inside_a_sentence(split, Model):
     """The notebook's 'glued bigrams' pitfall: prob == 0 iff the pair never occurs in a sentence."""
     train = split[0]
-    model = ngram.NGramModel(2).fit(train)
+    model = Model(2).fit(train)
     inside = {(c[0], w) for c, w in padded_ngrams(train, 2)}
     flat = [w for s in train for w in s]
     for a, b in zip(flat, flat[1:]):
         assert (model.prob(b, [a]) == 0) == ((a, b) not in inside)
 
 
-def test_held_out_sentence_is_impossible_iff_some_bigram_is_unseen(split):
+@MODELS
+def test_held_out_sentence_is_impossible_iff_some_bigram_is_unseen(split, Model):
     train, test = split
-    model = ngram.NGramModel(2).fit(train)
+    model = Model(2).fit(train)
     inside = set(padded_ngrams(train, 2))
     for s in test[:200]:
         unseen = any(g not in inside for g in padded_ngrams([s], 2))
         assert (model.perplexity([s]) == math.inf) == unseen
+
+
+# ---------------------------------------------------------------------------- plain == fast
+@settings(max_examples=80, deadline=None)
+@given(st.lists(tokens_st.filter(bool), min_size=1, max_size=6), st.integers(1, 4),
+       st.sampled_from(["mle", "add-k", "kneser-ney"]), st.floats(0.05, 0.95),
+       st.lists(st.sampled_from(["a", "b", "cat", "<s>", "zebra"]), min_size=3, max_size=3))
+def test_property_plain_and_fast_models_agree(sentences, n, smoothing, d, context):
+    """Every probability of the readable model equals the vectorised one's to 1e-12."""
+    plain = ngram.NGramModel(n, smoothing=smoothing, k=d, discount=d).fit(sentences)
+    fast = ngram_fast.NGramModel(n, smoothing=smoothing, k=d, discount=d).fit(sentences)
+    assert plain.vocab == fast.vocab and plain.index == fast.index
+    contexts = {ctx for ctx, _ in padded_ngrams(sentences, n)} | {tuple(context[:n - 1])}
+    for ctx in contexts:
+        for word in plain.vocab + ("zebra",):
+            assert math.isclose(plain.prob(word, ctx), fast.prob(word, ctx), rel_tol=1e-12, abs_tol=1e-12)
+        if smoothing != "mle" or ctx in plain.counts[n]:
+            np.testing.assert_allclose(plain.probabilities(ctx), fast.probabilities(ctx),
+                                       rtol=1e-12, atol=1e-12)
+    held = sentences[:2] + [["zebra", "a"], ["cat", "zebra", "b"]]
+    np.testing.assert_allclose(plain.token_probabilities(held), fast.token_probabilities(held),
+                               rtol=1e-12, atol=1e-12)
+    assert plain.coverage(held) == fast.coverage(held)
+    np.testing.assert_allclose(plain.add_k_perplexities(held, [0.1, 1.0]),
+                               fast.add_k_perplexities(held, [0.1, 1.0]), rtol=1e-12)
+    plain, fast = plain.with_smoothing("add-k", k=0.5), fast.with_smoothing("add-k", k=0.5)
+    assert plain.generate(np.random.default_rng(0)) == fast.generate(np.random.default_rng(0))
+
+
+@MODELS
+def test_sample_sentences_draws_from_one_seeded_generator(Model):
+    model = Model(2).fit(TOY)
+    rng = np.random.default_rng(3)
+    assert ngram.sample_sentences(model, 3, count=2) == [model.generate(rng, 25), model.generate(rng, 25)]
+    with pytest.raises(TypeError, match="model"):
+        ngram.sample_sentences(Model(2), 0)

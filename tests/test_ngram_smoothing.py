@@ -1,4 +1,5 @@
-"""Smoothing in lmcore.ngram (add-k, interpolated Kneser-Ney), perplexity, notebook 03's numbers.
+"""Smoothing in lmcore.ngram and lmcore.ngram_fast (add-k, interpolated Kneser-Ney), perplexity,
+notebook 03's numbers (computed, like the notebook, with the fast model).
 
 References: nltk.lm.Lidstone and nltk.lm.Laplace on the same data; a textbook Kneser-Ney,
 add-k and MLE written here with Counters of tuples (Chen and Goodman, 1998; Jurafsky and
@@ -15,13 +16,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
-from lmcore import corpus, exercises, information, ngram
+from lmcore import corpus, exercises, information, ngram, ngram_fast
 from lmcore.corpus import MarkovSource
 from lmcore.plotting import close
 from lmcore.plotting.information import add_k_figure, markov_perplexity_figure, perplexity_by_order_figure
 from lmcore.widgets.information import add_k_panel
 
 TOY = [["the", "cat", "sat"], ["the", "dog", "sat", "on", "the", "mat"], ["a", "cat", "ran"]]
+MODELS = pytest.mark.parametrize("Model", [ngram.NGramModel, ngram_fast.NGramModel], ids=["plain", "fast"])
 words_st = st.lists(st.sampled_from(["a", "b", "c", "the", "cat"]), min_size=1, max_size=12)
 
 
@@ -110,12 +112,13 @@ def nltk_ngrams(sentences, n):
     return [g for s in sentences for g in ngrams(["</s>"] * (n - 1) + s + ["</s>"], n)]
 
 
+@MODELS
 @pytest.mark.parametrize("n, k", [(1, 0.01), (2, 0.01), (3, 0.01), (3, 0.5)])
-def test_add_k_agrees_with_nltk_lidstone(split, n, k):
+def test_add_k_agrees_with_nltk_lidstone(Model, split, n, k):
     from nltk.lm import Lidstone
 
     train, test = split[0][:800], split[1]
-    ours = ngram.NGramModel(n, smoothing="add-k", k=k).fit(train)
+    ours = Model(n, smoothing="add-k", k=k).fit(train)
     theirs = nltk_model(Lidstone, train, n, gamma=k)
     assert len(theirs.vocab) == len(ours.vocab)
     grams = nltk_ngrams(test, n)
@@ -124,19 +127,21 @@ def test_add_k_agrees_with_nltk_lidstone(split, n, k):
     assert ours.perplexity(test) == pytest.approx(theirs.perplexity(grams), rel=1e-9)
 
 
+@MODELS
 @pytest.mark.parametrize("n", [1, 2])
-def test_laplace_is_add_one_and_agrees_with_nltk(split, n):
+def test_laplace_is_add_one_and_agrees_with_nltk(Model, split, n):
     from nltk.lm import Laplace
 
     train, test = split[0][:800], split[1][:200]
-    ours = ngram.NGramModel(n, smoothing="add-k", k=1.0).fit(train)
+    ours = Model(n, smoothing="add-k", k=1.0).fit(train)
     theirs = nltk_model(Laplace, train, n)
     assert ours.perplexity(test) == pytest.approx(theirs.perplexity(nltk_ngrams(test, n)),
                                                   rel=1e-9)
 
 
 # ---------------------------------------------------------------------------- Kneser-Ney
-def test_kneser_ney_by_hand():
+@MODELS
+def test_kneser_ney_by_hand(Model):
     """Bigram, d = 0.5, on ['a b', 'a c', 'b c'] (padded: <s> a b </s>, <s> a c </s>, <s> b c </s>).
 
     V = {</s>, <unk>, a, b, c} = 5. Unigram continuation counts over the 8 distinct bigrams:
@@ -144,7 +149,7 @@ def test_kneser_ney_by_hand():
     P1(b) = (2 - 0.5) / 7 + 0.5 * 4 / 7 * 1/5 = 1.5/7 + 0.4/7 = 1.9/7.
     After 'a' (count 2: b 1, c 1, 2 types): P(b | a) = 0.5/2 + 0.5 * 2/2 * 1.9/7.
     """
-    model = ngram.NGramModel(2, smoothing="kneser-ney", discount=0.5).fit(
+    model = Model(2, smoothing="kneser-ney", discount=0.5).fit(
         [["a", "b"], ["a", "c"], ["b", "c"]])
     p1_b = 1.9 / 7
     assert model.prob("b", ["a"]) == pytest.approx(0.25 + 0.5 * p1_b, rel=1e-12)
@@ -154,10 +159,11 @@ def test_kneser_ney_by_hand():
     assert model.prob("zebra", ["zebra"]) == pytest.approx(0.5 * 4 / 7 / 5, rel=1e-12)
 
 
+@MODELS
 @pytest.mark.parametrize("n", [1, 2, 3, 4])
-def test_kneser_ney_equals_the_textbook_reference(split, n):
+def test_kneser_ney_equals_the_textbook_reference(Model, split, n):
     train, test = split[0][:1500], split[1]
-    ours = ngram.NGramModel(n, smoothing="kneser-ney").fit(train)
+    ours = Model(n, smoothing="kneser-ney").fit(train)
     ref = Reference(train, n)
     np.testing.assert_allclose(ours.token_probabilities(test),
                                ref.token_probabilities(test, "kneser-ney"), rtol=1e-12)
@@ -165,12 +171,13 @@ def test_kneser_ney_equals_the_textbook_reference(split, n):
                                ref.token_probabilities(train[:100], "kneser-ney"), rtol=1e-12)
 
 
+@MODELS
 @settings(max_examples=40, deadline=None)
 @given(st.lists(words_st, min_size=1, max_size=5), st.integers(1, 4),
        st.sampled_from(["mle", "add-k", "kneser-ney"]), st.floats(0.05, 0.95))
-def test_property_vectorised_and_readable_paths_agree_with_the_reference(sentences, n,
+def test_property_vectorised_and_readable_paths_agree_with_the_reference(Model, sentences, n,
                                                                         smoothing, d):
-    model = ngram.NGramModel(n, smoothing=smoothing, k=d, discount=d).fit(sentences)
+    model = Model(n, smoothing=smoothing, k=d, discount=d).fit(sentences)
     ref = Reference(sentences, n)
     held = sentences[:2] + [["zebra", "a"], ["cat", "zebra", "b"]]
     fast = model.token_probabilities(held)
@@ -188,7 +195,7 @@ def test_property_vectorised_and_readable_paths_agree_with_the_reference(sentenc
 @pytest.mark.parametrize("n", [1, 2, 3, 5])
 def test_every_context_sums_to_one_including_unseen(split, smoothing, n):
     train = split[0][:600]
-    model = ngram.NGramModel(n, smoothing=smoothing, k=0.3).fit(train)
+    model = ngram_fast.NGramModel(n, smoothing=smoothing, k=0.3).fit(train)
     rng = np.random.default_rng(n)
     seen = {tuple((["<s>"] * (n - 1) + s)[i:i + n - 1]) for s in train[:50] for i in range(len(s))}
     pool = list(model.vocab) + ["<s>", "zebra", "unicorn"]
@@ -202,12 +209,13 @@ def test_every_context_sums_to_one_including_unseen(split, smoothing, n):
         assert sum(model.prob(w, list(ctx)) for w in model.vocab) == pytest.approx(1.0, abs=1e-12)
 
 
+@MODELS
 @settings(max_examples=40, deadline=None)
 @given(st.lists(words_st, min_size=1, max_size=5), st.integers(1, 4),
        st.sampled_from(["add-k", "kneser-ney"]),
        st.lists(st.sampled_from(["a", "b", "cat", "<s>", "zebra"]), min_size=4, max_size=4))
-def test_property_any_context_sums_to_one(sentences, n, smoothing, context):
-    model = ngram.NGramModel(n, smoothing=smoothing, k=0.7).fit(sentences)
+def test_property_any_context_sums_to_one(Model, sentences, n, smoothing, context):
+    model = Model(n, smoothing=smoothing, k=0.7).fit(sentences)
     p = model.probabilities(context[:n - 1])
     assert p.min() > 0 and p.sum() == pytest.approx(1.0, abs=1e-12)
 
@@ -216,24 +224,26 @@ def test_property_any_context_sums_to_one(sentences, n, smoothing, context):
 def test_mle_is_infinite_on_unseen_text_and_smoothing_is_finite(split):
     train, test = split
     for n in (1, 2, 3):
-        assert ngram.NGramModel(n).fit(train).perplexity(test) == math.inf
+        assert ngram_fast.NGramModel(n).fit(train).perplexity(test) == math.inf
         for smoothing in ("add-k", "kneser-ney"):
-            pp = ngram.NGramModel(n, smoothing=smoothing).fit(train).perplexity(test)
+            pp = ngram_fast.NGramModel(n, smoothing=smoothing).fit(train).perplexity(test)
             assert math.isfinite(pp) and not math.isnan(pp) and pp > 1
 
 
-def test_perplexity_uses_information_perplexity(split):
-    model = ngram.NGramModel(2, smoothing="kneser-ney").fit(split[0][:300])
+@MODELS
+def test_perplexity_uses_information_perplexity(Model, split):
+    model = Model(2, smoothing="kneser-ney").fit(split[0][:300])
     probs = model.token_probabilities(split[1][:50])
     assert model.perplexity(split[1][:50]) == information.perplexity(probs)
     assert model.cross_entropy(split[1][:50]) == information.cross_entropy(probs)
 
 
-def test_with_smoothing_equals_a_fresh_fit(split):
+@MODELS
+def test_with_smoothing_equals_a_fresh_fit(Model, split):
     train, test = split[0][:500], split[1][:100]
-    base = ngram.NGramModel(3).fit(train)
+    base = Model(3).fit(train)
     for smoothing, k, d in [("add-k", 0.2, 0.75), ("kneser-ney", 1.0, 0.4), ("mle", 1.0, 0.75)]:
-        fresh = ngram.NGramModel(3, smoothing=smoothing, k=k, discount=d).fit(train)
+        fresh = Model(3, smoothing=smoothing, k=k, discount=d).fit(train)
         shared = base.with_smoothing(smoothing, k=k, discount=d)
         assert shared.smoothing == smoothing and shared.vocab == fresh.vocab
         np.testing.assert_array_equal(shared.token_probabilities(test),
@@ -242,12 +252,13 @@ def test_with_smoothing_equals_a_fresh_fit(split):
     with pytest.raises(ValueError, match="k"):
         base.with_smoothing("add-k", k=-1)
     with pytest.raises(ValueError, match="fit"):
-        ngram.NGramModel(2).with_smoothing("add-k")
+        Model(2).with_smoothing("add-k")
 
 
-def test_add_k_perplexities_equal_one_perplexity_per_k(split):
+@MODELS
+def test_add_k_perplexities_equal_one_perplexity_per_k(Model, split):
     train, test = split[0][:500], split[1][:100]
-    model = ngram.NGramModel(2).fit(train)
+    model = Model(2).fit(train)
     ks = [1e-3, 0.01, 0.5, 1.0, 7.0]
     ref = Reference(train, 2)
     expected = [ref.perplexity(test, "add-k", k=k) for k in ks]
@@ -291,7 +302,7 @@ def test_order_and_markov_figures():
 
 def test_add_k_figure_marks_the_chosen_k(split):
     train, test = split[0][:300], split[1][:50]
-    models = {n: ngram.NGramModel(n).fit(train) for n in (1, 2)}
+    models = {n: ngram_fast.NGramModel(n).fit(train) for n in (1, 2)}
     fig = add_k_figure(models, test, k=0.1)
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
@@ -307,7 +318,7 @@ def test_add_k_figure_marks_the_chosen_k(split):
 
 
 def test_add_k_panel_reacts_to_the_slider(split):
-    models = {1: ngram.NGramModel(1).fit(split[0][:200])}
+    models = {1: ngram_fast.NGramModel(1).fit(split[0][:200])}
     panel = add_k_panel(models, split[1][:20], k=0.01)
     assert isinstance(panel, ipywidgets.interactive)
     slider = next(c for c in panel.children if isinstance(c, ipywidgets.FloatLogSlider))
@@ -338,7 +349,7 @@ def test_nb03_exercises():
 # ---------------------------------------------------------------------------- notebook 03's numbers
 def test_nb03_split_and_uniform_model(split):
     train, test = split
-    model = ngram.NGramModel(1).fit(train)
+    model = ngram_fast.NGramModel(1).fit(train)
     vocab = {w for s in train for w in s} | {"</s>", "<unk>"}
     assert len(model.vocab) == len(vocab) == 3593
     assert sum(len(s) + 1 for s in test) == 6028
@@ -352,7 +363,7 @@ def test_nb03_mle_table(split, references):
     expected_zero = [2.34, 33.28, 67.87, 81.79, 85.53]
     for n, pp, zero in zip(range(1, 6), expected_train, expected_zero):
         ref = references[n]
-        model = ngram.NGramModel(n).fit(train)
+        model = ngram_fast.NGramModel(n).fit(train)
         assert model.perplexity(sample) == pytest.approx(ref.perplexity(sample, "mle"), rel=1e-10)
         assert round(ref.perplexity(sample, "mle"), 2) == pp
         probs = ref.token_probabilities(test, "mle")
@@ -372,7 +383,7 @@ def test_nb03_smoothing_sweep(split, references):
         got = (ref.perplexity(sample, "add-k", k=0.01), ref.perplexity(test, "add-k", k=0.01),
                ref.perplexity(sample, "kneser-ney"), ref.perplexity(test, "kneser-ney"))
         assert tuple(round(v, 1) for v in got) == row
-        model = ngram.NGramModel(n).fit(train)
+        model = ngram_fast.NGramModel(n).fit(train)
         ours = (model.with_smoothing("add-k", k=0.01).perplexity(sample),
                 model.with_smoothing("add-k", k=0.01).perplexity(test),
                 model.with_smoothing("kneser-ney").perplexity(sample),
@@ -386,7 +397,7 @@ def test_nb03_best_k_table(split, references):
     expected = {1: ("1", 412.9, 412.9), 2: ("0.01", 274.2, 845.8), 3: ("0.00422", 898.5, 2036.0)}
     for n, (best_k, best_pp, laplace) in expected.items():
         ref = references[n]
-        curve = ngram.NGramModel(n).fit(train).add_k_perplexities(test, ks)
+        curve = ngram_fast.NGramModel(n).fit(train).add_k_perplexities(test, ks)
         best = int(np.argmin(curve))
         assert f"{ks[best]:.3g}" == best_k
         neighbours = [ref.perplexity(test, "add-k", k=float(k))
@@ -406,7 +417,7 @@ def test_nb03_vocabulary_pitfall(split):
     for size, (vocab, unk, pp) in expected.items():
         keep = set(ranked[:size])
         train_unk = [[w if w in keep else "<unk>" for w in s] for s in train]
-        model = ngram.NGramModel(1, smoothing="add-k", k=1.0).fit(train_unk)
+        model = ngram_fast.NGramModel(1, smoothing="add-k", k=1.0).fit(train_unk)
         # (nltk would count '<unk>' twice here: once as a trained word, once as its label)
         expected_pp = Reference(train_unk, 1).perplexity(test, "add-k", k=1.0)
         assert model.perplexity(test) == pytest.approx(expected_pp, rel=1e-10)
@@ -421,7 +432,7 @@ def test_nb03_tokenization_pitfall(split, references):
     char_test = [list(" ".join(s)) for s in test]
     char_pp = Reference(char_train, 5).perplexity(char_test, "kneser-ney")
     word_pp = references[3].perplexity(test, "kneser-ney")
-    assert ngram.NGramModel(5, smoothing="kneser-ney").fit(char_train).perplexity(
+    assert ngram_fast.NGramModel(5, smoothing="kneser-ney").fit(char_train).perplexity(
         char_test) == pytest.approx(char_pp, rel=1e-10)
     n_chars = sum(len(s) + 1 for s in char_test)
     assert n_chars == 28097
@@ -444,6 +455,6 @@ def test_nb03_markov_floor_table():
             if size in (300, 100_000):  # the slow reference checks the first and the last size
                 ref = Reference([train[:size]], n).perplexity(test, "kneser-ney")
                 assert round(ref, 3) == value
-            ours = ngram.NGramModel(n, smoothing="kneser-ney").fit([train[:size]]).perplexity(test)
+            ours = ngram_fast.NGramModel(n, smoothing="kneser-ney").fit([train[:size]]).perplexity(test)
             assert round(ours, 3) == value
             assert ours > floor

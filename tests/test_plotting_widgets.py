@@ -58,14 +58,14 @@ def test_coverage_figure_plots_the_percentages():
 
 
 def test_generated_text_is_seeded_and_labelled(models):
-    text = generated_text(models, n=2, seed=5, count=2)
+    text = generated_text(ngram.sample_sentences(models[2], seed=5, count=2), n=2, seed=5)
     lines = text.splitlines()
     assert lines[0] == "2-gram model, seed 5:" and len(lines) == 3
     rng = np.random.default_rng(5)
     assert lines[1] == "  1. " + models[2].generate(rng, max_words=25)
     assert lines[2] == "  2. " + models[2].generate(rng, max_words=25)
-    with pytest.raises(ValueError, match="n must be one of"):
-        generated_text(models, n=7, seed=0)
+    with pytest.raises(TypeError, match="^sentences must be"):
+        generated_text([["a", "list"]], n=2, seed=0)
 
 
 def test_generation_panel_reruns_when_a_slider_moves(models):

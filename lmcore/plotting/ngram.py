@@ -1,13 +1,13 @@
 """Figures and text panels for notebook 01 (n-gram models).
 
-Pure functions: they take fitted models or computed numbers and return a Figure or text.
+Pure functions: they take computed numbers or sampled text and return a Figure or text.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from lmcore._checks import check_int
+from lmcore._checks import check_int, check_list
 from lmcore.plotting import PALETTE, new_figure
 
 
@@ -36,21 +36,20 @@ def coverage_figure(ns, coverage):
     return fig
 
 
-def generated_text(models, n: int, seed: int, count: int = 3, max_words: int = 25) -> str:
-    """Return ``count`` sentences sampled from ``models[n]``, one per line, seeded by ``seed``.
+def generated_text(sentences, n: int, seed: int) -> str:
+    """Format sampled ``sentences`` one per line, under the model's order and the seed.
 
-    Args:
-        models: a dict ``{order: fitted NGramModel}``.
-        n: which model to sample from.
-        seed: seed of ``np.random.default_rng``; the same seed gives the same sentences.
+    The sampling happens before (:func:`lmcore.ngram.sample_sentences`); this only lays it out.
+
+    >>> print(generated_text(["the cat sat", "a dog ran"], n=2, seed=5))
+    2-gram model, seed 5:
+      1. the cat sat
+      2. a dog ran
     """
     n = check_int("n", n, minimum=1)
     seed = check_int("seed", seed, minimum=0)
-    count = check_int("count", count, minimum=1)
-    if n not in models:
-        raise ValueError(f"n must be one of the fitted orders {sorted(models)}, got {n}")
-    rng = np.random.default_rng(seed)
-    lines = [f"{n}-gram model, seed {seed}:"]
-    for i in range(count):
-        lines.append(f"  {i + 1}. {models[n].generate(rng, max_words=max_words)}")
-    return "\n".join(lines)
+    sentences = check_list("sentences", sentences, "a list of sampled sentences (str)")
+    if not all(isinstance(s, str) for s in sentences):
+        raise TypeError("sentences must be strings, as NGramModel.generate returns them")
+    return "\n".join([f"{n}-gram model, seed {seed}:"]
+                     + [f"  {i + 1}. {sentence}" for i, sentence in enumerate(sentences)])
