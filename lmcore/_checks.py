@@ -321,3 +321,19 @@ def check_list(name: str, value, what: str = "a list") -> list:
     if value is None or isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
     return list(value)
+
+
+def check_ids(name: str, ids, size: int) -> list[int]:
+    """Return ``ids`` as a list of ints, each a token id in ``[0, size)``.
+
+    >>> check_ids("ids", [3, 1], 4)
+    [3, 1]
+    """
+    out = []
+    for i, t in enumerate(check_list(name, ids, "a sequence of integer ids")):
+        if isinstance(t, bool) or not isinstance(t, numbers.Integral):
+            raise TypeError(f"{name}[{i}] must be an integer id, got {type(t).__name__} {t!r}")
+        if not 0 <= t < size:
+            raise ValueError(f"{name}[{i}] = {t} is outside the vocabulary (ids 0 to {size - 1})")
+        out.append(int(t))
+    return out

@@ -1,17 +1,16 @@
 """Figures and text panels for notebook 08 (tokenization and vocabulary).
 
-Pure functions: they take computed numbers (or a trained tokenizer) and return a Figure or
-text, so pytest can check them without a display.
+Pure functions: they take computed numbers and return a Figure or text, so pytest can
+check them without a display.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from lmcore._checks import check_int
+from lmcore._checks import check_int, check_list
 from lmcore.plotting import PALETTE, format_table, new_figure
 from lmcore.plotting.live import keep, kept
-from lmcore.tokenizers import BPETokenizer
 
 
 def zipf_figure(freqs, slope: float, intercept: float, max_rank: int):
@@ -20,7 +19,7 @@ def zipf_figure(freqs, slope: float, intercept: float, max_rank: int):
     Args:
         freqs: counts sorted from most to least frequent, shape ``(V,)``.
         slope, intercept: the line ``log10 freq = intercept + slope * log10 rank``
-            (from :func:`lmcore.tokenizers.zipf_fit`).
+            (from :func:`lmcore.vocabulary_stats.zipf_fit`).
         max_rank: the ranks ``1 .. max_rank`` the line was fitted on (drawn solid there).
     """
     freqs = np.asarray(freqs, dtype=float)
@@ -125,26 +124,27 @@ def bytes_per_token_figure(vocab_sizes, train_bpt, test_bpt):
     return fig
 
 
-def merges_table(tokenizer: BPETokenizer, count: int = 10) -> str:
-    """The first ``count`` merges of ``tokenizer`` as a text table (token strings in quotes,
-    so a leading space shows).
+def merges_table(merges) -> str:
+    """BPE merges as a text table, one row per merge, the token strings in quotes (so a leading
+    space shows).
 
-    >>> tok = BPETokenizer().train("the cat and the hat and the mat", vocab_size=258)
-    >>> print(merges_table(tok, 2))
+    Args:
+        merges: ``(left, right, new token)`` strings of merges ``1, 2, ...`` in order (from
+            :meth:`lmcore.bpe.BPETokenizer.merge_pieces`); merge ``k`` made token ``255 + k``.
+
+    >>> print(merges_table([("a", "t", "at"), ("h", "e", "he")]))
     merge  new id  left  right  new token
     -----  ------  ----  -----  ---------
         1     256  'a'   't'    'at'
         2     257  'h'   'e'    'he'
     """
-    if not isinstance(tokenizer, BPETokenizer):
-        raise TypeError(f"tokenizer must be a BPETokenizer, got {type(tokenizer).__name__}")
-    count = check_int("count", count, minimum=1, maximum=len(tokenizer.merges))
-
-    def show(token_id):
-        return repr(tokenizer.token_bytes(token_id).decode("utf-8", "backslashreplace"))
-
-    rows = [[k + 1, 256 + k, show(a), show(b), show(256 + k)]
-            for k, (a, b) in enumerate(tokenizer.merges[:count])]
+    merges = check_list("merges", merges, "a list of (left, right, new token) strings")
+    if not merges:
+        raise ValueError("merges is empty: there is no merge to show")
+    for k, row in enumerate(merges):
+        if not (isinstance(row, (tuple, list)) and len(row) == 3 and all(isinstance(t, str) for t in row)):
+            raise TypeError(f"merges[{k}] must be three strings (left, right, new token), got {row!r}")
+    rows = [[k + 1, 256 + k, repr(a), repr(b), repr(new)] for k, (a, b, new) in enumerate(merges)]
     return format_table(rows, ["merge", "new id", "left", "right", "new token"])
 
 

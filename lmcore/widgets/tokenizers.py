@@ -10,7 +10,8 @@ from lmcore.widgets import bind, int_slider
 
 def vocab_tradeoff_panel(min_freqs, sizes, rates, min_freq: int = 2):
     """A ``min_freq`` slider over ``min_freqs`` (consecutive integers) highlighting that point
-    of the curve of held-out OOV rate against vocabulary size (from ``oov_curve``)."""
+    of the curve of held-out OOV rate against vocabulary size (from
+    :func:`lmcore.vocabulary_stats.oov_curve`)."""
     min_freqs = list(min_freqs)
     return bind(
         vocab_tradeoff_figure,
