@@ -24,7 +24,9 @@ short sentences score higher: a **length penalty** ``alpha`` ranks hypotheses by
 
 The model is a function ``log_prob_fn(tokens) -> {word: log P(word | tokens)}`` (natural
 log); :func:`ngram_log_prob_fn` builds one from an :class:`lmcore.ngram.NGramModel`.
-Ties in score are broken alphabetically by tokens, so results never depend on dict order.
+Ties in score are broken alphabetically by tokens (:func:`rank`), so results never depend
+on dict order. This module is the plain version a learner can step through;
+:mod:`lmcore.beam_fast` returns the same beams faster (for sweeps and the widget).
 
 >>> table = {"a": {"a": -0.1, "b": -2.4}, "b": {"a": -1.2, "b": -0.4}}
 >>> fn = lambda tokens: table[tokens[-1]]
@@ -34,15 +36,18 @@ Ties in score are broken alphabetically by tokens, so results never depend on di
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Callable, Mapping
-from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 
-from lmcore._checks import check_float, check_int, check_memory, check_tokens
 from lmcore.ngram import NGramModel
+from lmcore.validation import Float, Function, Int, Str, Tokens, validate
+
+#: The longest search (tokens added) lmcore runs: a longer ``max_steps`` is refused.
+MAX_STEPS = 100_000
 
 
 class Hypothesis(NamedTuple):
@@ -60,38 +65,35 @@ class Hypothesis(NamedTuple):
     finished: bool
 
 
-def _rank(h: Hypothesis):
+def rank(h: Hypothesis) -> tuple:
+    """The sort key of every search: best score first, ties alphabetically by tokens.
+
+    >>> [h.tokens for h in sorted([Hypothesis(("b",), -1.0, 1, -1.0, False),
+    ...                            Hypothesis(("a",), -1.0, 1, -1.0, False)], key=rank)]
+    [('a',), ('b',)]
+    """
     return (-h.score, h.tokens)
 
 
-def _score(log_prob, length: int, length_penalty: float):
-    return log_prob if length_penalty == 0 else log_prob / length**length_penalty
+class _Start(Tokens):
+    """At least one string token (e.g. ``["<s>"]``), returned as a tuple."""
+
+    def check(self, name, value, checked):
+        tokens = tuple(super().check(name, value, checked))
+        if not tokens:
+            raise ValueError(f"{name} must hold at least one token (e.g. ['<s>'])")
+        return tokens
 
 
-class LogProbs(dict):
-    """A dict ``{token: log-probability}`` that keeps its checked arrays after the first use.
-
-    :func:`ngram_log_prob_fn` returns these (one per context, cached), so a search that
-    meets a context again skips converting and re-checking thousands of entries. Treat
-    it as read-only.
-    """
-
-    _arrays: tuple[list[str], np.ndarray] | None = None
+#: The arguments every search shares (:mod:`lmcore.beam_fast` and :mod:`lmcore.beam_finished`
+#: use them too): a model function, at least one start token (made a tuple), a number of
+#: steps in ``[1, MAX_STEPS]`` and an end token (a str, or None for none).
+SEARCH_RULES = dict(log_prob_fn=Function("a function tokens -> {token: log-probability}"),
+                    start=_Start(), max_steps=Int(min=1, max=MAX_STEPS), eos=Str(optional=True))
 
 
-def _next(log_prob_fn, tokens: tuple[str, ...]) -> tuple[list[str], np.ndarray]:
-    """Call the model; return its possible next tokens and their log-probabilities (nats)."""
-    dist = log_prob_fn(tokens)
-    if isinstance(dist, LogProbs) and dist._arrays is not None:
-        return dist._arrays
-    words, lps = _checked(dist, tokens)
-    if isinstance(dist, LogProbs):
-        dist._arrays = (words, lps)
-    return words, lps
-
-
-def _checked(dist, tokens: tuple[str, ...]) -> tuple[list[str], np.ndarray]:
-    """Validate the model's answer after ``tokens``; drop impossible (-inf) tokens."""
+def _check_log_probs(dist, tokens) -> tuple[list[str], np.ndarray]:
+    """Check the model's answer ``dist`` after ``tokens``; return its possible tokens and log-probs."""
     if not isinstance(dist, Mapping):
         raise TypeError(f"log_prob_fn must return a dict {{token: log-probability}}, "
                         f"got {type(dist).__name__}")
@@ -118,24 +120,25 @@ def _checked(dist, tokens: tuple[str, ...]) -> tuple[list[str], np.ndarray]:
     if not possible.all():
         words = [w for w, ok in zip(words, possible) if ok]
         lps = lps[possible]
-    return words, np.minimum(lps, 0.0)
+    return words, np.minimum(lps, 0.0)  # a rounding error could give log 1 > 0
 
 
-def _check_search(log_prob_fn, start, max_steps, eos, length_penalty):
-    if not callable(log_prob_fn):
-        raise TypeError(f"log_prob_fn must be a function tokens -> {{token: log-prob}}, "
-                        f"got {type(log_prob_fn).__name__}")
-    start = tuple(check_tokens("start", start))
-    if not start:
-        raise ValueError("start must hold at least one token (e.g. ['<s>'])")
-    max_steps = check_int("max_steps", max_steps, minimum=1)
-    check_memory("max_steps", 8 * (len(start) + max_steps))  # one hypothesis's tokens, and more
-    if eos is not None and not isinstance(eos, str):
-        raise TypeError(f"eos must be a str token or None, got {type(eos).__name__}")
-    length_penalty = check_float("length_penalty", length_penalty, minimum=0, maximum=10)
-    return start, max_steps, length_penalty
+@validate(log_prob_fn=SEARCH_RULES["log_prob_fn"], tokens=_Start())
+def next_log_probs(log_prob_fn: Callable, tokens: tuple[str, ...]) -> dict[str, float]:
+    """Ask the model for the next token after ``tokens``: its checked ``{token: log-probability}``.
+
+    The answer must map string tokens to natural-log probabilities (``<= 0``, ``-inf`` for an
+    impossible token) whose probabilities sum to at most 1; impossible tokens are left out.
+    Otherwise a ``ValueError``/``TypeError`` names ``log_prob_fn``.
+
+    >>> next_log_probs(lambda tokens: {"a": math.log(0.5), "b": -math.inf, "c": math.log(0.5)}, ("x",))
+    {'a': -0.6931471805599453, 'c': -0.6931471805599453}
+    """
+    words, lps = _check_log_probs(log_prob_fn(tokens), tokens)
+    return dict(zip(words, lps.tolist()))
 
 
+@validate(**SEARCH_RULES, beam_width=Int(min=1), length_penalty=Float(min=0, max=10))
 def beam_search(log_prob_fn: Callable, start, beam_width: int, max_steps: int,
                 eos: str | None = None, length_penalty: float = 0.0) -> list[Hypothesis]:
     """Beam search: keep the ``beam_width`` best partial sentences at every step.
@@ -159,10 +162,6 @@ def beam_search(log_prob_fn: Callable, start, beam_width: int, max_steps: int,
     >>> [h.tokens[1:] for h in beam_search(fn, ["x"], 2, 2)]   # the wider beam recovers
     [('good', 'end'), ('bad', 'end')]
     """
-    start, max_steps, length_penalty = _check_search(log_prob_fn, start, max_steps, eos,
-                                                     length_penalty)
-    beam_width = check_int("beam_width", beam_width, minimum=1)
-    check_memory("beam_width and max_steps", 8 * min(beam_width, 10**6) * max_steps)
     beam = [Hypothesis(start, 0.0, 0, 0.0, False)]
     for _ in range(max_steps):
         if all(h.finished for h in beam):
@@ -172,25 +171,16 @@ def beam_search(log_prob_fn: Callable, start, beam_width: int, max_steps: int,
             if h.finished:  # a finished sentence competes as it is
                 candidates.append(h)
                 continue
-            words, lps = _next(log_prob_fn, h.tokens)
-            totals = h.log_prob + lps  # (V,) log P of every extension, nats
-            scores = _score(totals, h.length + 1, length_penalty)  # (V,)
-            # Only this parent's best beam_width children can make the global beam: keep
-            # every child scoring at least the beam_width-th best score (ties included).
-            if len(scores) > beam_width:
-                cut = np.partition(scores, len(scores) - beam_width)[len(scores) - beam_width]
-                chosen = np.flatnonzero(scores >= cut)
-            else:
-                chosen = range(len(scores))
-            for i in chosen:
-                w = words[i]
-                candidates.append(Hypothesis(h.tokens + (w,), float(totals[i]), h.length + 1,
-                                             float(scores[i]), w == eos))
-        candidates.sort(key=_rank)
+            for word, lp in next_log_probs(log_prob_fn, h.tokens).items():
+                total, length = h.log_prob + lp, h.length + 1
+                candidates.append(Hypothesis(h.tokens + (word,), total, length,
+                                             total / length**length_penalty, word == eos))
+        candidates.sort(key=rank)  # best score first, ties alphabetically
         beam = candidates[:beam_width]
     return beam
 
 
+@validate(**SEARCH_RULES)
 def greedy(log_prob_fn: Callable, start, max_steps: int, eos: str | None = None) -> Hypothesis:
     """Greedy decoding: add the single most likely token, ``max_steps`` times or until ``eos``.
 
@@ -202,18 +192,17 @@ def greedy(log_prob_fn: Callable, start, max_steps: int, eos: str | None = None)
     >>> h.tokens, round(h.log_prob, 2)
     (('x', 'bad', 'end'), -2.1)
     """
-    start, max_steps, _ = _check_search(log_prob_fn, start, max_steps, eos, 0.0)
     tokens, total = start, 0.0
     for _ in range(max_steps):
-        words, lps = _next(log_prob_fn, tokens)
-        best = min(range(len(words)), key=lambda i: (-lps[i], words[i]))
-        tokens, total = tokens + (words[best],), float(total + lps[best])
-        if words[best] == eos:
+        dist = next_log_probs(log_prob_fn, tokens)
+        word = min(dist, key=lambda w: (-dist[w], w))
+        tokens, total = tokens + (word,), total + dist[word]
+        if word == eos:
             break
-    return Hypothesis(tokens, total, len(tokens) - len(start), total,
-                      eos is not None and tokens[-1] == eos and len(tokens) > len(start))
+    return Hypothesis(tokens, total, len(tokens) - len(start), total, tokens[-1] == eos)
 
 
+@validate(**SEARCH_RULES, length_penalty=Float(min=0, max=10), max_hypotheses=Int(min=1))
 def exhaustive_search(log_prob_fn: Callable, start, max_steps: int, eos: str | None = None,
                       length_penalty: float = 0.0, max_hypotheses: int = 200_000,
                       ) -> list[Hypothesis]:
@@ -228,9 +217,6 @@ def exhaustive_search(log_prob_fn: Callable, start, max_steps: int, eos: str | N
     ...  for h in exhaustive_search(lambda tokens: table[tokens[-1]], ["x"], 2)]
     [(('good', 'end'), -1.1), (('bad', 'end'), -2.1)]
     """
-    start, max_steps, length_penalty = _check_search(log_prob_fn, start, max_steps, eos,
-                                                     length_penalty)
-    max_hypotheses = check_int("max_hypotheses", max_hypotheses, minimum=1)
     if max_steps > min(max_hypotheses, 500):  # one path alone expands max_steps times (recursively)
         raise ValueError(f"max_steps={max_steps} is too deep for exhaustive_search (at most "
                          f"{min(max_hypotheses, 500)}): use beam_search")
@@ -239,30 +225,28 @@ def exhaustive_search(log_prob_fn: Callable, start, max_steps: int, eos: str | N
 
     def extend(tokens, total, length):  # depth-first over every continuation
         nonlocal expanded
-        words, lps = _next(log_prob_fn, tokens)
-        expanded += len(words)
+        dist = next_log_probs(log_prob_fn, tokens)
+        expanded += len(dist)
         if expanded > max_hypotheses:
             raise ValueError(f"max_steps={max_steps} makes more than max_hypotheses="
                              f"{max_hypotheses} sequences: use beam_search, or fewer steps")
-        for w, lp in zip(words, lps):
-            new_total = float(total + lp)
-            new = tokens + (w,)
-            if w == eos or length + 1 == max_steps:
-                score = float(_score(new_total, length + 1, length_penalty))
-                done.append(Hypothesis(new, new_total, length + 1, score, w == eos))
+        for word, lp in dist.items():
+            if word == eos or length + 1 == max_steps:
+                score = (total + lp) / (length + 1) ** length_penalty
+                done.append(Hypothesis(tokens + (word,), total + lp, length + 1, score, word == eos))
             else:
-                extend(new, new_total, length + 1)
+                extend(tokens + (word,), total + lp, length + 1)
 
     extend(start, 0.0, 0)
-    return sorted(done, key=_rank)
+    return sorted(done, key=rank)
 
 
 def ngram_log_prob_fn(model: NGramModel) -> Callable:
     """Wrap a fitted n-gram model as ``log_prob_fn(tokens) -> {word: log P(word | context)}``.
 
     The context is the last ``n - 1`` tokens (pad ``start`` with ``<s>``). Log-probabilities
-    are natural logs (nats); words of probability 0 are left out. Results are cached per
-    context, so a search that meets a context again does not recompute it.
+    are natural logs (nats); words of probability 0 are left out. (:func:`lmcore.beam_fast.
+    ngram_log_prob_fn` gives the same dicts, cached per context.)
 
     >>> m = NGramModel(2).fit([["the", "cat"], ["the", "dog"]])
     >>> fn = ngram_log_prob_fn(m)
@@ -275,26 +259,20 @@ def ngram_log_prob_fn(model: NGramModel) -> Callable:
         raise ValueError("model is not fitted yet: call model.fit(sentences) first")
     n = model.n
 
-    @lru_cache(maxsize=20_000)
-    def by_context(context: tuple[str, ...]) -> LogProbs:
-        p = model.probabilities(context)  # (V,)
-        keep = np.flatnonzero(p > 0)
-        words = list(model.vocab) if len(keep) == len(p) else [model.vocab[i] for i in keep]
-        lps = np.minimum(np.log(p[keep]), 0.0)  # (K,) a rounding error could give log 1 > 0
-        dist = LogProbs(zip(words, lps.tolist()))
-        dist._arrays = (words, lps)  # a fitted model's distribution: nothing to re-check
-        return dist
-
-    def log_prob_fn(tokens) -> LogProbs:
+    def log_prob_fn(tokens) -> dict[str, float]:
         tokens = tuple(tokens)
         if len(tokens) < n - 1:
             raise ValueError(f"tokens must hold at least n - 1 = {n - 1} tokens (pad with <s>), "
                              f"got {list(tokens)}")
-        return by_context(tokens[len(tokens) - (n - 1):] if n > 1 else ())
+        p = model.probabilities(tokens[len(tokens) - (n - 1):] if n > 1 else ())  # (V,)
+        keep = np.flatnonzero(p > 0)
+        lps = np.minimum(np.log(p[keep]), 0.0)  # (K,) a rounding error could give log 1 > 0
+        return dict(zip([model.vocab[i] for i in keep], lps.tolist()))
 
     return log_prob_fn
 
 
+@validate(log_prob_fn=Function(), m=Int(min=1))
 def top_choices(log_prob_fn: Callable, m: int) -> Callable:
     """Restrict a model to its ``m`` most likely next tokens, renormalised (a tiny search space).
 
@@ -306,18 +284,12 @@ def top_choices(log_prob_fn: Callable, m: int) -> Callable:
     >>> {w: round(math.exp(lp), 3) for w, lp in fn(("x",)).items()}
     {'a': 0.625, 'b': 0.375}
     """
-    if not callable(log_prob_fn):
-        raise TypeError(f"log_prob_fn must be a function, got {type(log_prob_fn).__name__}")
-    m = check_int("m", m, minimum=1)
 
     def restricted(tokens) -> dict[str, float]:
-        words, lps = _next(log_prob_fn, tuple(tokens))
-        pool = range(len(words))
-        if len(words) > m:  # only words scoring at least the m-th best can be kept
-            pool = np.flatnonzero(lps >= np.partition(lps, len(lps) - m)[len(lps) - m])
-        best = sorted(pool, key=lambda i: (-lps[i], words[i]))[:m]
-        kept = lps[best]  # (m,)
+        dist = next_log_probs(log_prob_fn, tuple(tokens))
+        best = heapq.nsmallest(m, dist, key=lambda w: (-dist[w], w))
+        kept = np.array([dist[w] for w in best])  # (m,)
         log_total = kept.max() + math.log(np.exp(kept - kept.max()).sum())  # log-sum-exp
-        return {words[i]: float(lp - log_total) for i, lp in zip(best, kept)}
+        return {w: float(lp - log_total) for w, lp in zip(best, kept)}
 
     return restricted

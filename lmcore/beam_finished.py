@@ -24,58 +24,68 @@ from collections.abc import Callable
 
 import numpy as np
 
-from lmcore._checks import check_array, check_float, check_int
-from lmcore.beam import Hypothesis, _check_search, _next, _rank
+from lmcore.beam import SEARCH_RULES, Hypothesis, rank
+from lmcore.beam_fast import beam_search, best_children, next_arrays
+from lmcore.validation import Array, Choice, Custom, Float, Int, Str, validate
 
 PENALTIES = ("power", "gnmt")
 
 
+def _lengths(name, length) -> np.ndarray:
+    length = np.asarray(length)
+    if length.dtype.kind not in "iu" or length.size == 0 or np.any(length < 1):
+        raise ValueError(f"{name} must hold integers >= 1, got {length!r}")
+    return length
+
+
+_LENGTHS = Custom(_lengths)  # an int or an array of ints, each >= 1
+
+
+@validate(length=_LENGTHS, alpha=Float(min=0, max=10))
 def gnmt_length_penalty(length, alpha: float):
     """The GNMT length penalty ``(5 + length) ** alpha / 6 ** alpha`` (Wu et al. 2016).
 
     Dividing ``log P`` (nats) by it favours longer sentences as ``alpha`` grows; it is 1 for
     one token and for ``alpha = 0``. ``length``: an int or a numpy array of ints >= 1.
     """
-    alpha = check_float("alpha", alpha, minimum=0, maximum=10)
-    length = _check_length(length)
     return ((5.0 + length) / 6.0) ** alpha  # the ratio first: 15**alpha alone can overflow
 
 
-def _check_length(length) -> np.ndarray:
-    length = np.asarray(length)
-    if length.dtype.kind not in "iu" or length.size == 0 or np.any(length < 1):
-        raise ValueError(f"length must hold integers >= 1, got {length!r}")
-    return length
-
-
-def length_normalised(log_prob, length, alpha: float, penalty: str = "power"):
-    """Rank score of a sentence: ``log_prob / |Y| ** alpha`` or ``log_prob / lp_GNMT(|Y|)``."""
-    if penalty not in PENALTIES:
-        raise ValueError(f"penalty must be one of {PENALTIES}, got {penalty!r}")
-    alpha = check_float("alpha", alpha, minimum=0, maximum=10)
-    check_array("log_prob", log_prob, allow_neg_inf=True)
-    length = _check_length(length)
+def _normalised(log_prob, length, alpha: float, penalty: str):
+    """:func:`length_normalised` without its checks (the searches' inner loop)."""
     if alpha == 0:
         return log_prob
     if penalty == "gnmt":
-        return log_prob / gnmt_length_penalty(length, alpha)
-    return log_prob / length.astype(float) ** alpha
+        return log_prob / ((5.0 + np.asarray(length)) / 6.0) ** alpha
+    return log_prob / np.asarray(length).astype(float) ** alpha
+
+
+@validate(penalty=Choice(*PENALTIES), alpha=Float(min=0, max=10),
+          log_prob=Array(neg_inf=True), length=_LENGTHS)
+def length_normalised(log_prob, length, alpha: float, penalty: str = "power"):
+    """Rank score of a sentence: ``log_prob / |Y| ** alpha`` or ``log_prob / lp_GNMT(|Y|)``.
+
+    >>> float(length_normalised(-6.0, 4, 1.0)), float(length_normalised(-6.0, 7, 1.0, "gnmt"))
+    (-1.5, -3.0)
+    """
+    return _normalised(log_prob, length, alpha, penalty)
 
 
 def _children(log_prob_fn, h: Hypothesis, alpha: float, penalty: str, keep: int,
               eos: str) -> list[Hypothesis]:
     """The children of ``h`` that can matter: its ``keep`` best (ties included) and its ``eos``."""
-    words, lps = _next(log_prob_fn, h.tokens)
+    words, lps = next_arrays(log_prob_fn, h.tokens)
     totals = h.log_prob + lps  # (V,) nats
-    scores = length_normalised(totals, h.length + 1, alpha, penalty)  # (V,)
-    chosen = np.arange(len(words))
-    if len(words) > keep:  # a child below its parent's keep-th best never makes the beam
-        cut = np.partition(scores, len(scores) - keep)[len(scores) - keep]
-        chosen = np.flatnonzero((scores >= cut) | np.array([w == eos for w in words]))
+    scores = _normalised(totals, h.length + 1, alpha, penalty)  # (V,)
+    chosen = best_children(scores, keep)
+    if eos in words:  # the eos child always matters: it may enter the finished list
+        chosen = np.union1d(chosen, [words.index(eos)])
     return [Hypothesis(h.tokens + (words[i],), float(totals[i]), h.length + 1,
-                       float(scores[i]), False) for i in chosen]
+                       float(scores[i]), False) for i in chosen.tolist()]
 
 
+@validate(**(SEARCH_RULES | {"eos": Str()}), beam_width=Int(min=1),
+          length_penalty=Float(min=0, max=10), penalty=Choice(*PENALTIES))
 def beam_search_set_aside(log_prob_fn: Callable, start, beam_width: int, max_steps: int,
                           eos: str, length_penalty: float = 0.0, penalty: str = "power",
                           ) -> list[Hypothesis]:
@@ -97,42 +107,33 @@ def beam_search_set_aside(log_prob_fn: Callable, start, beam_width: int, max_ste
     >>> [(h.tokens[1:], round(h.log_prob, 2)) for h in beam_search_set_aside(fn, ["x"], 1, 3, "</s>")]
     [(('</s>',), -0.5)]
     """
-    start, max_steps, length_penalty = _check_search(log_prob_fn, start, max_steps, eos,
-                                                     length_penalty)
-    if not isinstance(eos, str):
-        raise TypeError(f"eos must be a str token, got {type(eos).__name__}")
-    beam_width = check_int("beam_width", beam_width, minimum=1)
-    if penalty not in PENALTIES:
-        raise ValueError(f"penalty must be one of {PENALTIES}, got {penalty!r}")
     beam = [Hypothesis(start, 0.0, 0, 0.0, False)]
     done: list[Hypothesis] = []
     for _ in range(max_steps):
         candidates = [c for h in beam
                       for c in _children(log_prob_fn, h, length_penalty, penalty, beam_width + 1, eos)]
-        candidates.sort(key=_rank)
+        candidates.sort(key=rank)
         ended = [c._replace(finished=True) for c in candidates if c.tokens[-1] == eos]
-        done = sorted(done + ended, key=_rank)[:beam_width]
+        done = sorted(done + ended, key=rank)[:beam_width]
         beam = [c for c in candidates if c.tokens[-1] != eos][:beam_width]
         full = len(done) == beam_width
         if not beam or (full and length_penalty == 0
                         and beam[0].log_prob < done[-1].score):
             break  # nothing left in the beam can enter the finished list
     else:
-        done = sorted(done + beam, key=_rank)[:beam_width]
+        done = sorted(done + beam, key=rank)[:beam_width]
     return done
 
 
+@validate(convention=Choice("compete", "set aside"))
 def beam_search_with(convention: str, log_prob_fn: Callable, start, beam_width: int,
                      max_steps: int, eos: str, length_penalty: float = 0.0,
                      ) -> list[Hypothesis]:
     """Run beam search with ``convention`` ``"compete"`` (finished sentences keep their beam
-    places, :func:`lmcore.beam.beam_search`) or ``"set aside"`` (:func:`beam_search_set_aside`)."""
-    from lmcore.beam import beam_search
-
+    places, :func:`lmcore.beam.beam_search`, run by its fast twin :func:`lmcore.beam_fast.beam_search`)
+    or ``"set aside"`` (:func:`beam_search_set_aside`)."""
     if convention == "compete":
         return beam_search(log_prob_fn, start, beam_width, max_steps, eos=eos,
                            length_penalty=length_penalty)
-    if convention == "set aside":
-        return beam_search_set_aside(log_prob_fn, start, beam_width, max_steps, eos,
-                                     length_penalty=length_penalty)
-    raise ValueError(f"convention must be 'compete' or 'set aside', got {convention!r}")
+    return beam_search_set_aside(log_prob_fn, start, beam_width, max_steps, eos,
+                                 length_penalty=length_penalty)

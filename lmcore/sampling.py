@@ -38,25 +38,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from lmcore._checks import (
-    check_float,
-    check_int,
-    check_memory,
-    check_probabilities,
-    check_rng,
-    check_tokens,
-)
-from lmcore.ngram import BOS, EOS, NGramModel
+from lmcore._checks import check_tokens
+from lmcore.ngram import BOS, EOS, FITTED_MODEL, NGramModel
+from lmcore.validation import Custom, Float, Int, Probabilities, Rng, validate
 
 #: Tolerance when comparing a cumulative probability with ``p`` in :func:`top_p`, so that
 #: rounding (0.1 + 0.2 = 0.30000000000000004) never adds or drops a word.
 MASS_TOLERANCE = 1e-12
 
-
-def _probs(probs) -> np.ndarray:
-    """Check ``probs`` (1-D, in [0, 1], sums to 1 within 1e-6) and renormalise exactly."""
-    p = check_probabilities("probs", probs)
-    return p / p.sum()
+#: The most draws one :func:`sample` call makes (its uniforms and indices take 1 GB).
+MAX_DRAWS = 2**26
 
 
 def _ranking(p: np.ndarray) -> np.ndarray:
@@ -64,6 +55,7 @@ def _ranking(p: np.ndarray) -> np.ndarray:
     return np.argsort(-p, kind="stable")
 
 
+@validate(probs=Probabilities(), t=Float(min=0))
 def apply_temperature(probs, t: float) -> np.ndarray:
     """Return the distribution ``probs`` sharpened (``t < 1``) or flattened (``t > 1``).
 
@@ -86,8 +78,7 @@ def apply_temperature(probs, t: float) -> np.ndarray:
     >>> apply_temperature([0.9, 0.1, 0.0], 1e6).round(3).tolist()
     [0.5, 0.5, 0.0]
     """
-    p = _probs(probs)
-    t = check_float("t", t, minimum=0)
+    p = probs / probs.sum()  # the check allows a sum of 1 +- 1e-6: make it exact
     if t == 0:
         q = np.zeros_like(p)
         q[int(np.argmax(p))] = 1.0  # argmax returns the first maximum
@@ -101,6 +92,7 @@ def apply_temperature(probs, t: float) -> np.ndarray:
     return q / q.sum()  # the sum is >= 1 (the maximum contributes exp(0)), never 0
 
 
+@validate(probs=Probabilities(), k=Int(min=1))
 def top_k(probs, k: int) -> np.ndarray:
     """Keep the ``k`` most likely words, set the rest to 0 and renormalise.
 
@@ -115,14 +107,14 @@ def top_k(probs, k: int) -> np.ndarray:
     >>> top_k([0.1, 0.3, 0.3, 0.3], 2).tolist()
     [0.0, 0.5, 0.5, 0.0]
     """
-    p = _probs(probs)
-    k = check_int("k", k, minimum=1)
+    p = probs / probs.sum()
     keep = _ranking(p)[:k]
     q = np.zeros_like(p)
     q[keep] = p[keep]
     return q / q.sum()  # the most likely word is always kept, so the sum is > 0
 
 
+@validate(probs=Probabilities(), p=Float(min=0, max=1, open_min=True))
 def top_p(probs, p: float) -> np.ndarray:
     """Nucleus filtering: keep the smallest set of most likely words whose mass reaches ``p``.
 
@@ -142,9 +134,8 @@ def top_p(probs, p: float) -> np.ndarray:
     >>> top_p([0.5, 0.3, 0.15, 0.05], 0.81).round(4).tolist()
     [0.5263, 0.3158, 0.1579, 0.0]
     """
-    probs = _probs(probs)
-    p = check_float("p", p, minimum=0, maximum=1, min_inclusive=False)
-    order = _ranking(probs)
+    probs = probs / probs.sum()  # the check allows a sum of 1 +- 1e-6: make it exact
+    order = np.argsort(-probs, kind="stable")  # most likely first, ties: lower index first
     mass = np.cumsum(probs[order])  # (V,) mass of the 1, 2, ..., V most likely words
     size = int(np.searchsorted(mass, p - MASS_TOLERANCE, side="left")) + 1
     keep = order[: min(size, len(order))]
@@ -156,6 +147,8 @@ def top_p(probs, p: float) -> np.ndarray:
 _top_k, _top_p = top_k, top_p
 
 
+@validate(probs=Probabilities(), temperature=Float(min=0), top_k=Int(min=1, optional=True),
+          top_p=Float(min=0, max=1, open_min=True, optional=True))
 def sampling_distribution(probs, temperature: float = 1.0, top_k: int | None = None,
                           top_p: float | None = None) -> np.ndarray:
     """The distribution :func:`sample` draws from: temperature, then top-k, then top-p.
@@ -171,11 +164,6 @@ def sampling_distribution(probs, temperature: float = 1.0, top_k: int | None = N
     >>> sampling_distribution([0.1, 0.2, 0.05, 0.4, 0.25], temperature=1.0, top_k=3, top_p=0.6)
     array([0.        , 0.        , 0.        , 0.61538462, 0.38461538])
     """
-    temperature = check_float("temperature", temperature, minimum=0)
-    if top_k is not None:
-        top_k = check_int("top_k", top_k, minimum=1)
-    if top_p is not None:
-        top_p = check_float("top_p", top_p, minimum=0, maximum=1, min_inclusive=False)
     q = apply_temperature(probs, temperature)
     if top_k is not None:
         q = _top_k(q, top_k)  # (the arguments shadow the functions' names here)
@@ -184,6 +172,7 @@ def sampling_distribution(probs, temperature: float = 1.0, top_k: int | None = N
     return q
 
 
+@validate(rng=Rng(), size=Int(min=1, max=MAX_DRAWS, optional=True))
 def sample(probs, rng: np.random.Generator, temperature: float = 1.0, top_k: int | None = None,
            top_p: float | None = None, size: int | None = None):
     """Draw a word index from ``probs`` reshaped by temperature, top-k and top-p.
@@ -194,7 +183,7 @@ def sample(probs, rng: np.random.Generator, temperature: float = 1.0, top_k: int
     Args:
         probs: probabilities of shape (V,), summing to 1.
         rng: a ``np.random.default_rng(seed)``; the same seed gives the same draws.
-        temperature, top_k, top_p: as in :func:`sampling_distribution`.
+        temperature, top_k, top_p: as in :func:`sampling_distribution` (which checks them).
         size: None for one draw (an ``int``), or a count for an array of shape (size,).
 
     >>> rng = np.random.default_rng(0)
@@ -205,10 +194,6 @@ def sample(probs, rng: np.random.Generator, temperature: float = 1.0, top_k: int
     >>> sample([0.2, 0.8], np.random.default_rng(0), size=5).tolist()
     [1, 1, 0, 0, 1]
     """
-    rng = check_rng("rng", rng)
-    if size is not None:
-        size = check_int("size", size, minimum=1)
-        check_memory("size", 2 * size)
     q = sampling_distribution(probs, temperature, top_k, top_p)
     cdf = np.cumsum(q)  # (V,)
     last = int(np.flatnonzero(q)[-1])  # never step past the last possible word
@@ -217,6 +202,11 @@ def sample(probs, rng: np.random.Generator, temperature: float = 1.0, top_k: int
     return int(idx) if size is None else idx.astype(np.int64)
 
 
+def _prompt(name, prompt):
+    return check_tokens(name, prompt.split() if isinstance(prompt, str) else prompt)
+
+
+@validate(model=FITTED_MODEL, prompt=Custom(_prompt), rng=Rng(), max_words=Int(min=1))
 def generate(model: NGramModel, prompt, rng: np.random.Generator, max_words: int = 20,
              temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None,
              ) -> list[str]:
@@ -238,14 +228,7 @@ def generate(model: NGramModel, prompt, rng: np.random.Generator, max_words: int
     >>> generate(m, "the", np.random.default_rng(0), temperature=0)
     ['cat', 'ran']
     """
-    if not isinstance(model, NGramModel):
-        raise TypeError(f"model must be a fitted lmcore.ngram.NGramModel, got {type(model).__name__}")
-    if not model.vocab:
-        raise ValueError("model is not fitted yet: call model.fit(sentences) first")
-    words = check_tokens("prompt", prompt.split() if isinstance(prompt, str) else prompt)
-    rng = check_rng("rng", rng)
-    max_words = check_int("max_words", max_words, minimum=1)
-    history = [BOS] * (model.n - 1) + words
+    history = [BOS] * (model.n - 1) + prompt
     out: list[str] = []
     while len(out) < max_words:
         context = history[len(history) - (model.n - 1):] if model.n > 1 else []

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lmcore import corpus, ngram, plotting
+from lmcore import beam_fast, corpus, ngram_fast, plotting
 from lmcore.beam import (
     Hypothesis,
     beam_search,
@@ -81,7 +81,7 @@ def train():
 
 @pytest.fixture(scope="module")
 def trigram(train):
-    return ngram.NGramModel(3, smoothing="kneser-ney").fit(train[0])
+    return ngram_fast.NGramModel(3, smoothing="kneser-ney").fit(train[0])  # as notebook 10
 
 
 # ----------------------------------------------------------------------------- exactness
@@ -197,7 +197,7 @@ def test_ngram_log_prob_fn_is_the_models_log_probability(trigram):
     assert math.fsum(math.exp(v) for v in dist.values()) == pytest.approx(1.0)
     for word in ["a", "the", "</s>", "king"]:
         assert dist[word] == pytest.approx(math.log(trigram.prob(word, ["once", "upon"])))
-    assert fn(("x", "once", "upon")) is dist  # cached per context
+    assert fn(("x", "once", "upon")) == dist  # only the context counts
     with pytest.raises(ValueError, match="tokens"):
         fn(("upon",))
 
@@ -235,7 +235,7 @@ def test_the_slides_scorer_returns_the_alphabetically_last_words():
 
 
 def test_slide_vocabulary_under_the_bigram_model(train):
-    bigram = ngram.NGramModel(2, smoothing="kneser-ney").fit(train[0])
+    bigram = ngram_fast.NGramModel(2, smoothing="kneser-ney").fit(train[0])
     full = ngram_log_prob_fn(bigram)
 
     def fn(tokens):
@@ -302,7 +302,8 @@ def _model_log_prob(model, tokens, start_length):
 
 def test_notebook_beam_log_probs_are_the_models(trigram, train):
     """Every best sentence the notebook reports has the log P the model gives it."""
-    fn = ngram_log_prob_fn(trigram)
+    fn = beam_fast.ngram_log_prob_fn(trigram)
+    beam_search = beam_fast.beam_search  # the notebook's sweeps (tests/test_beam_fast.py: same beams)
     prompts = [s[:2] for s in train[1] if len(s) >= 6][:20]
     for prompt in prompts:
         start = ["<s>"] + prompt
@@ -318,9 +319,9 @@ def test_notebook_beam_log_probs_are_the_models(trigram, train):
 
 
 def test_notebook_wider_beam_can_be_worse(trigram):
-    fn = ngram_log_prob_fn(trigram)
+    fn = beam_fast.ngram_log_prob_fn(trigram)
     start = ["<s>", "my", "father"]
-    found = [beam_search(fn, start, w, 20, eos="</s>")[0] for w in (1, 2, 3)]
+    found = [beam_fast.beam_search(fn, start, w, 20, eos="</s>")[0] for w in (1, 2, 3)]
     lps = [_model_log_prob(trigram, h.tokens, 3) for h in found]
     assert [round(lp, 3) for lp in lps] == [-5.751, -9.939, -4.923]
     assert [h.log_prob for h in found] == pytest.approx(lps)
@@ -367,12 +368,12 @@ def test_exercise_references_pass_and_wrong_answers_fail():
 # ----------------------------------------------------------------------------- table, figure, panel
 def test_beam_table_lists_the_beam():
     table = {"x": {"good": -1.0, "bad": -0.5}, "good": {"end": -0.1}, "bad": {"end": -1.6}}
-    text = beam_table(table_model(table), ["x"], 2, max_steps=2, eos=None)
+    text = beam_table(beam_search(table_model(table), ["x"], 2, 2), ["x"], 2)
     lines = text.splitlines()
     assert lines[0].startswith("beam width 2, length penalty 0")
     assert lines[3].split() == ["1", "good", "end", "2", "-1.100", "-0.550", "-1.100"]
     assert lines[4].split() == ["2", "bad", "end", "2", "-2.100", "-1.050", "-2.100"]
-    assert beam_table(table_model(table), ["x"], 1, max_steps=2).startswith("greedy")
+    assert beam_table([greedy(table_model(table), ["x"], 2)], ["x"], 1).startswith("greedy")
 
 
 def test_width_figure_plots_both_panels():
@@ -386,7 +387,7 @@ def test_width_figure_plots_both_panels():
         width_figure([1, 2], [1.0], [1.0, 2.0])
 
 
-def test_beam_panel_reruns_when_the_slider_moves():
+def test_beam_panel_reruns_when_the_slider_moves(capsys):
     table = {"x": {"good": -1.0, "bad": -0.5}, "good": {"end": -0.1}, "bad": {"end": -1.6}}
     panel = beam_panel(table_model(table), ["x"], max_steps=2, eos=None)
     assert isinstance(panel, ipywidgets.interactive)
@@ -397,6 +398,8 @@ def test_beam_panel_reruns_when_the_slider_moves():
     width.value = 4
     sliders["length penalty α"].value = 1.0
     assert panel.kwargs["beam_width"] == 4 and panel.kwargs["length_penalty"] == 1.0
+    printed = capsys.readouterr().out.split("beam width 4, length penalty 1")[-1].splitlines()
+    assert printed[3].split() == ["1", "good", "end", "2", "-1.100", "-0.550", "-0.550"]
 
 
 def test_no_figure_is_left_open():

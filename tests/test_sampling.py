@@ -17,7 +17,7 @@ import scipy.stats
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lmcore import corpus, information, ngram, plotting
+from lmcore import corpus, information, ngram, ngram_fast, plotting
 from lmcore.exercises import _core as exercises_core
 from lmcore.exercises import passes
 from lmcore.plotting.decoding import entropy_figure, frequency_figure, sampling_figure
@@ -48,9 +48,9 @@ def distributions(draw, min_size=1, max_size=8, zeros=True):
 
 @pytest.fixture(scope="module")
 def model():
-    """The notebook's model: Kneser-Ney trigrams of the training stories."""
+    """The notebook's model: Kneser-Ney trigrams of the training stories (the fast twin, as in 09)."""
     train, _ = corpus.train_test_split(corpus.tokenized_sentences(corpus.load_stories()), 0.1, 0)
-    return ngram.NGramModel(3, smoothing="kneser-ney").fit(train)
+    return ngram_fast.NGramModel(3, smoothing="kneser-ney").fit(train)
 
 
 # ----------------------------------------------------------------------------- temperature
@@ -400,7 +400,7 @@ def test_notebook_chi_square_of_10000_draws(model):
 def test_notebook_unseen_pair_shares(model):
     """1 - bigram coverage equals the share of generated pairs absent from training."""
     train, test = corpus.train_test_split(corpus.tokenized_sentences(corpus.load_stories()), 0.1, 0)
-    bigrams = ngram.NGramModel(2).fit(train)
+    bigrams = ngram_fast.NGramModel(2).fit(train)
     seen = {pair for s in train for pair in zip(["<s>"] + s, s + ["</s>"])}
 
     def unseen_share(sentences):
@@ -438,23 +438,33 @@ def test_exercise_references_pass_and_a_naive_temperature_fails():
 # ----------------------------------------------------------------------------- figures, panel
 def test_sampling_figure_draws_the_sampled_distribution():
     labels = ["cat", "dog", "bird", "fish", "rabbit"]
-    fig = sampling_figure(SLIDE, labels, temperature=0.5, context="the", shown=3)
+    q = np.array(SLIDE) ** 2 / np.sum(np.array(SLIDE) ** 2)  # t = 0.5 by hand
+    fig = sampling_figure(SLIDE, q, labels, "t = 0.5, no top-k, no top-p", context="the", shown=3)
     ax = fig.axes[0]
     assert ax.get_title() == "Next word after 'the'" and ax.get_xlabel() and ax.get_ylabel()
     heights = [patch.get_height() for patch in ax.patches[:4]]  # the filled bars come first
-    q = np.array(SLIDE) ** 2 / np.sum(np.array(SLIDE) ** 2)
     np.testing.assert_allclose(heights, [q[3], q[4], q[1], q[0] + q[2]])
     assert [t.get_text() for t in ax.get_xticklabels()] == ["fish", "rabbit", "dog", "other 2 words"]
     legend = " ".join(t.get_text() for t in ax.get_legend().get_texts())
     assert f"entropy {scipy.stats.entropy(q, base=2):.2f} bits" in legend
-    plotting.close(fig)
-    fig = sampling_figure(SLIDE, labels, temperature=1.0, top_k=2, top_p=0.5, shown=5)
-    np.testing.assert_allclose([p.get_height() for p in fig.axes[0].patches[:5]], [1, 0, 0, 0, 0])
+    assert ax.get_legend().get_title().get_text() == "t = 0.5, no top-k, no top-p"
     plotting.close(fig)
     with pytest.raises(ValueError, match="labels"):
-        sampling_figure(SLIDE, labels[:3])
-    with pytest.raises(ValueError, match="top_k"):
-        sampling_figure(SLIDE, labels, top_k=-1)
+        sampling_figure(SLIDE, SLIDE, labels[:3])
+    with pytest.raises(ValueError, match="sampled"):
+        sampling_figure(SLIDE, [0.5, 0.5], labels)
+
+
+def test_sampling_panel_computes_what_it_draws():
+    labels = ["cat", "dog", "bird", "fish", "rabbit"]
+    panel = sampling_panel(SLIDE, labels, context="the", shown=5)
+    sliders = {c.description: c for c in panel.children if getattr(c, "description", "")}
+    sliders["top-k (0 = off)"].value = 2
+    sliders["top-p (1 = off)"].value = 0.5
+    fig = panel.live.current
+    np.testing.assert_allclose([p.get_height() for p in fig.axes[0].patches[:5]], [1, 0, 0, 0, 0])
+    assert fig.axes[0].get_legend().get_title().get_text() == "t = 1, top-k = 2, top-p = 0.5"
+    panel.close()
 
 
 def test_frequency_and_entropy_figures():

@@ -1,19 +1,18 @@
 """Figures and text panels for notebooks 09 (sampling) and 10 (beam search).
 
-Pure functions: they take distributions, draws, search functions or computed numbers and
-return a Figure or text, so pytest can check them without a display.
+Pure functions: they take distributions, draws, search results or computed numbers and
+return a Figure or text, so pytest can check them without a display. They compute no model
+result: the notebook or :mod:`lmcore.widgets.decoding` runs lmcore's samplers and searches.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from lmcore._checks import check_float, check_int, check_probabilities, check_tokens
-from lmcore.beam import beam_search
+from lmcore._checks import check_int, check_probabilities, check_tokens
 from lmcore.information import entropy
 from lmcore.plotting import PALETTE, format_table, new_figure
 from lmcore.plotting.live import keep, kept
-from lmcore.sampling import sampling_distribution
 
 
 def _labels(labels, size: int) -> list[str]:
@@ -29,54 +28,53 @@ def _top_and_rest(values: np.ndarray, order: np.ndarray, shown: int) -> np.ndarr
     return np.append(values[order[:shown]], values[order[shown:]].sum())  # (shown + 1,)
 
 
-def _sampling_view(probs, labels, temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0,
-                  context: str = "", shown: int = 12) -> dict:
+def _sampling_view(probs, sampled, labels, settings: str = "", context: str = "",
+                   shown: int = 12) -> dict:
     """What :func:`sampling_figure` draws, as numbers and strings (no matplotlib).
 
     Keys: ``names`` (bar labels), ``sampled`` and ``model`` (bar heights), ``sampled_label``,
     ``model_label``, ``settings`` (the legend title) and ``title``.
     """
     p = check_probabilities("probs", probs)
+    q = check_probabilities("sampled", sampled)
+    if q.shape != p.shape:
+        raise ValueError(f"sampled must hold one probability per word of probs ({len(p)}), "
+                         f"got {len(q)}")
     labels = _labels(labels, len(p))
-    top_k = check_int("top_k", top_k, minimum=0)
-    top_p = check_float("top_p", top_p, minimum=0, maximum=1, min_inclusive=False)
     shown = check_int("shown", shown, minimum=1, maximum=len(p))
-    q = sampling_distribution(p, temperature, top_k or None, None if top_p == 1 else top_p)
     order = np.argsort(-p, kind="stable")  # (V,) the model's ranking, ties by index
     names = [labels[i] for i in order[:shown]]
     if len(p) > shown:
         names.append(f"other {len(p) - shown:,} words")
-    settings = [f"t = {temperature:g}"]
-    settings.append(f"top-k = {top_k}" if top_k else "no top-k")
-    settings.append(f"top-p = {top_p:g}" if top_p < 1 else "no top-p")
     return {
         "names": names,
         "sampled": _top_and_rest(q, order, shown)[: len(names)],
         "model": _top_and_rest(p, order, shown)[: len(names)],
         "sampled_label": f"sampled from: entropy {entropy(q):.2f} bits, {np.count_nonzero(q):,} words",
         "model_label": f"model (t = 1, no filter): entropy {entropy(p):.2f} bits",
-        "settings": ", ".join(settings),
+        "settings": settings,
         "title": "Next word after " + (f"'{context}'" if context else "the start"),
     }
 
 
-def sampling_figure(probs, labels, temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0,
-                    context: str = "", shown: int = 12):
+def sampling_figure(probs, sampled, labels, settings: str = "", context: str = "",
+                    shown: int = 12):
     """Bar chart of the distribution a sampler draws from, with its entropy in bits.
 
-    The bars are the ``shown`` words the model finds most likely (in the model's order),
-    then one bar for all the other words together; black outlines mark the model's own
-    probabilities (temperature 1, no filter) for comparison.
+    The bars are ``sampled`` for the ``shown`` words the model finds most likely (in the
+    model's order), then one bar for all the other words together; black outlines mark the
+    model's own probabilities ``probs`` for comparison.
 
     Args:
         probs: the model's next-word probabilities, shape (V,), summing to 1.
+        sampled: the distribution drawn from (e.g. :func:`lmcore.sampling.sampling_distribution`
+            of ``probs``), shape (V,), summing to 1.
         labels: the V words, in the order of ``probs``.
-        temperature: >= 0 (0 = greedy). top_k: 0 = off, else keep the k most likely words.
-        top_p: 1 = off, else the nucleus mass in (0, 1).
+        settings: the legend's title: the knobs used, e.g. ``"t = 0.5, no top-k, top-p = 0.9"``.
         context: the words before (shown in the title).
         shown: how many single words get a bar, >= 1.
     """
-    view = _sampling_view(probs, labels, temperature, top_k, top_p, context, shown)
+    view = _sampling_view(probs, sampled, labels, settings, context, shown)
     x = np.arange(len(view["names"]))
     fig, ax = new_figure(view["title"], "next word", "probability", figsize=(8.0, 4.2))
     bars = ax.bar(x, view["sampled"], color=PALETTE["blue"], label=view["sampled_label"])
@@ -90,10 +88,10 @@ def sampling_figure(probs, labels, temperature: float = 1.0, top_k: int = 0, top
     return fig
 
 
-def _update_sampling_figure(fig, probs, labels, temperature: float = 1.0, top_k: int = 0,
-                           top_p: float = 1.0, context: str = "", shown: int = 12) -> None:
-    """Redraw a :func:`sampling_figure` in place for new settings (same ``probs`` and labels)."""
-    view = _sampling_view(probs, labels, temperature, top_k, top_p, context, shown)
+def _update_sampling_figure(fig, probs, sampled, labels, settings: str = "", context: str = "",
+                            shown: int = 12) -> None:
+    """Redraw a :func:`sampling_figure` in place for a new ``sampled`` (same ``probs``, labels)."""
+    view = _sampling_view(probs, sampled, labels, settings, context, shown)
     parts = kept(fig)
     for bar, height in zip(parts["bars"], view["sampled"]):
         bar.set_height(height)
@@ -162,19 +160,23 @@ def entropy_figure(temperatures, curves: dict):
     return fig
 
 
-def beam_table(log_prob_fn, start, beam_width: int, length_penalty: float = 0.0,
-               max_steps: int = 20, eos: str | None = "</s>", top: int = 5) -> str:
-    """Run beam search and return its best ``top`` hypotheses as a text table.
+def beam_table(beam, start, beam_width: int, length_penalty: float = 0.0, top: int = 5) -> str:
+    """The best ``top`` hypotheses of a finished search as a text table.
+
+    Args:
+        beam: the search's result, a list of :class:`lmcore.beam.Hypothesis`, best first.
+        start: the tokens the search continued (left out of the continuation column).
+        beam_width, length_penalty: the search's settings, for the heading.
+        top: how many hypotheses to list, >= 1.
 
     Columns: the added words, how many, total log-probability (nats), per word (nats) and
     the ranking score ``log P / length ** length_penalty``.
     """
     start = check_tokens("start", start)
     top = check_int("top", top, minimum=1)
-    beam = beam_search(log_prob_fn, start, beam_width, max_steps, eos=eos,
-                       length_penalty=length_penalty)
+    beam_width = check_int("beam_width", beam_width, minimum=1)
     rows = [[rank, " ".join(h.tokens[len(start):]), h.length, h.log_prob, h.log_prob / h.length,
-             h.score] for rank, h in enumerate(beam[:top], start=1)]
+             h.score] for rank, h in enumerate(list(beam)[:top], start=1)]
     kind = "greedy" if beam_width == 1 else f"beam width {beam_width}"
     head = (f"{kind}, length penalty {length_penalty:g}, after {' '.join(start)!r} "
             f"(log P in nats; higher is more probable)")
