@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from lmcore.embeddings import cooccurrence, cosine_similarity, ppmi
+from lmcore.count_embeddings import cooccurrence, ppmi
+from lmcore.embeddings import cosine_similarity
 from lmcore.exercises._core import register
 
 

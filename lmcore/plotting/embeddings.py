@@ -1,7 +1,8 @@
-"""Figures and text panels for notebook 04 (word embeddings).
+"""Figures and text tables for notebook 04 (word embeddings).
 
-Pure functions: they take computed cosines or :class:`~lmcore.embeddings.Embeddings` and
-return a Figure or a text table, so pytest can check them without a display.
+Pure functions that draw or format results computed elsewhere (cosines, a 2-D projection,
+lists of neighbours) and return a Figure or a text table, so pytest can check them without a
+display. They compute no model result: the notebook or the widget does.
 """
 
 from __future__ import annotations
@@ -10,15 +11,7 @@ import math
 
 import numpy as np
 
-from lmcore._checks import check_int, check_tokens
-from lmcore.embeddings import (
-    STORY_MAX_DIM,
-    Embeddings,
-    nearest,
-    pca_2d,
-    random_cosine_density,
-    story_embeddings,
-)
+from lmcore._checks import check_array, check_callable, check_int, check_mapping, check_tokens
 from lmcore.plotting import COLORS, PALETTE, format_table, new_figure
 
 #: The words of notebook 04's neighbour tables and of its panel.
@@ -26,17 +19,19 @@ NEIGHBOUR_WORDS = ("king", "queen", "man", "cat", "dog", "horse", "bread", "morn
                    "ran")
 
 
-def cosine_histograms_figure(cosines_by_dim: dict):
+def cosine_histograms_figure(cosines_by_dim: dict, density):
     """One histogram per dimension of cosines between random vector pairs.
 
-    Each panel overlays the exact density of the cosine of two random directions in ``d``
-    dimensions and marks the spread ``+-1/sqrt(d)``.
+    Each panel overlays the curve ``density(t, d)`` (the exact density of the cosine of two
+    random directions in ``d`` dimensions) and marks the spread ``+-1/sqrt(d)``.
 
     Args:
         cosines_by_dim: ``{d: array of cosines}``, e.g. from ``random_pair_cosines``.
+        density: ``density(t, d)``, e.g. ``lmcore.embeddings.random_cosine_density``.
     """
     if not isinstance(cosines_by_dim, dict) or not cosines_by_dim:
         raise TypeError("cosines_by_dim must be a non-empty dict {dimension: cosines}")
+    check_callable("density", density, "a function density(t, d)")
     dims = [check_int("cosines_by_dim key", d, minimum=2) for d in cosines_by_dim]
     fig, axes = new_figure("Cosine between two random vectors: wide in 3-D, near 0 in 300-D",
                            "cosine similarity", "density (per unit of cosine)",
@@ -49,7 +44,7 @@ def cosine_histograms_figure(cosines_by_dim: dict):
             raise ValueError(f"cosines_by_dim[{d}] must be a non-empty 1-D array")
         ax.hist(values, bins=40, range=(-1, 1), density=True, color=PALETTE["sky"],
                 label=f"{values.size:,} random pairs")
-        ax.plot(grid, random_cosine_density(grid, d), color=PALETTE["blue"], lw=2,
+        ax.plot(grid, density(grid, d), color=PALETTE["blue"], lw=2,
                 label="exact density")
         spread = 1 / math.sqrt(d)
         for x, label in ((-spread, "±1/sqrt(d)"), (spread, None)):
@@ -62,29 +57,32 @@ def cosine_histograms_figure(cosines_by_dim: dict):
     return fig
 
 
-def projection_figure(embeddings: Embeddings, groups: dict):
-    """Scatter the words of ``groups`` on their two main directions (PCA of unit vectors).
+def projection_figure(xy, groups: dict, dim: int):
+    """Scatter the words of ``groups`` at their 2-D positions ``xy`` (e.g. a PCA of unit vectors).
 
     Args:
-        embeddings: the word vectors.
+        xy: an (n, 2) array, one row per word of ``groups`` in order (all of the first
+            group's words, then the second's, ...).
         groups: ``{label: [word, ...]}``; each group gets its own colour and marker.
+        dim: the dimension of the embeddings that were projected (for the title).
     """
-    if not isinstance(embeddings, Embeddings):
-        raise TypeError(f"embeddings must be an Embeddings, got {type(embeddings).__name__}")
-    if not isinstance(groups, dict) or not groups:
-        raise TypeError("groups must be a non-empty dict {label: [words]}")
+    check_mapping("groups", groups)
+    if not groups:
+        raise ValueError("groups must be a non-empty dict {label: [words]}")
     if len(groups) > len(COLORS):
         raise ValueError(f"groups must hold at most {len(COLORS)} groups (one colour each)")
+    dim = check_int("dim", dim, minimum=1)
     labels, words = [], []
     for label, members in groups.items():
         members = check_tokens(f"groups[{label!r}]", members)
         labels += [label] * len(members)
         words += members
-    vectors = embeddings.lookup(words)
-    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-    xy = pca_2d(unit)
+    xy = check_array("xy", xy, ndim=2)
+    if xy.shape != (len(words), 2):
+        raise ValueError(f"xy must have shape ({len(words)}, 2), one row per word of groups; "
+                         f"got {xy.shape}")
     fig, ax = new_figure(f"{len(words)} story words on the two main directions of their "
-                         f"{embeddings.dim}-D embeddings",
+                         f"{dim}-D embeddings",
                          "first principal direction (unit-vector coordinates)",
                          "second principal direction", figsize=(8.0, 6.0))
     markers = "osD^vP*X"
@@ -148,30 +146,22 @@ def _label_points(ax, xy, words, colors, fontsize: float = 9, marker_radius: flo
         placed.append(box)
 
 
-def neighbour_table(embeddings: Embeddings, words=NEIGHBOUR_WORDS, k: int = 5) -> str:
-    """A text table: each word of ``words`` and its ``k`` nearest neighbours (cosine)."""
-    words = check_tokens("words", words)
-    k = check_int("k", k, minimum=1)
-    rows = []
-    for word in words:
-        if word not in embeddings:
-            rows.append([word] + ["(not in vocabulary)"] + [""] * (k - 1))
-            continue
-        rows.append([word] + [f"{w} {s:.2f}" for w, s in nearest(word, embeddings, k)])
-    return format_table(rows, ["word"] + [f"#{i + 1}" for i in range(k)])
-
-
-def story_neighbour_table(dimension: int = 50, window: int = 2, words=NEIGHBOUR_WORDS,
-                          k: int = 5) -> str:
-    """The panel of notebook 04: neighbours in PPMI + SVD embeddings of the stories.
+def neighbour_table(neighbours: dict) -> str:
+    """A text table: each word and its nearest neighbours with their cosines.
 
     Args:
-        dimension: how many SVD dimensions to keep (1 to ``STORY_MAX_DIM``).
-        window: co-occurrence window, in words on each side.
+        neighbours: ``{word: [(neighbour, cosine), ...] or None}`` (``None``: the word has no
+            vector), e.g. from ``lmcore.embeddings.neighbour_lists``.
     """
-    dimension = check_int("dimension", dimension, minimum=1, maximum=STORY_MAX_DIM)
-    window = check_int("window", window, minimum=1, maximum=20)
-    emb = story_embeddings(dim=dimension, window=window)
-    header = (f"PPMI + SVD on the stories: {len(emb)} words, window {window}, "
-              f"dimension {dimension}; cosine similarity after each neighbour")
-    return header + "\n\n" + neighbour_table(emb, words, k)
+    check_mapping("neighbours", neighbours)
+    if not neighbours:
+        raise ValueError("neighbours must hold at least one word")
+    k = max((len(row) for row in neighbours.values() if row is not None), default=1)
+    rows = []
+    for word, row in neighbours.items():
+        if row is None:
+            rows.append([word] + ["(not in vocabulary)"] + [""] * (k - 1))
+            continue
+        cells = [f"{w} {s:.2f}" for w, s in row]
+        rows.append([word] + cells + [""] * (k - len(cells)))
+    return format_table(rows, ["word"] + [f"#{i + 1}" for i in range(k)])
