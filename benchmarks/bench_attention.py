@@ -11,7 +11,8 @@ import time
 
 import numpy as np
 
-from lmcore.attention import causal_mask, scaled_dot_product_attention
+from lmcore.attention import scaled_dot_product_attention
+from lmcore.positions import causal_mask
 
 
 def loop_attention(q, k, v, mask):

@@ -13,7 +13,8 @@ from functools import partial
 
 import numpy as np
 
-from lmcore.transformer import BLOCK_SHAPES, TransformerLM
+from lmcore.block import BLOCK_SHAPES
+from lmcore.transformer import TransformerLM
 
 #: (label, vocab, context, d_model, heads, layers, batch, tied): the notebooks' sizes
 SIZES = [

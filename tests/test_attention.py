@@ -15,8 +15,9 @@ from hypothesis.extra.numpy import arrays
 
 from lmcore import attention as att
 from lmcore import plotting
+from lmcore import positions as pos
 from lmcore.plotting.attention import attention_heatmap, scaling_figure, temperature_heatmap
-from lmcore.widgets.attention import temperature_panel
+from lmcore.widgets.attention import temperature_panel, temperature_view
 
 finite = st.floats(-50, 50, allow_nan=False, allow_infinity=False)
 
@@ -84,7 +85,7 @@ def test_softmax_minus_inf_is_weight_zero():
 def test_softmax_bad_input():
     with pytest.raises(ValueError, match="x contains NaN"):
         att.softmax([1.0, np.nan])
-    with pytest.raises(ValueError, match=r"x contains \+inf"):
+    with pytest.raises(ValueError, match=r"x must be finite; it contains \+inf"):
         att.softmax([1.0, np.inf])
     with pytest.raises(ValueError, match="all -inf"):
         att.softmax([[0.0, 1.0], [-np.inf, -np.inf]])
@@ -94,7 +95,7 @@ def test_softmax_bad_input():
         att.softmax([1.0, 2.0], axis=0.5)
     with pytest.raises(TypeError, match="x"):
         att.softmax("1 2 3")
-    with pytest.raises(ValueError, match="x has no entries"):
+    with pytest.raises(ValueError, match="x is empty"):
         att.softmax(np.zeros((2, 0)))
 
 
@@ -104,23 +105,23 @@ def test_softmax_bad_input():
 def test_causal_mask_by_brute_force():
     for T in (1, 2, 5):
         expected = [[j <= i for j in range(T)] for i in range(T)]
-        assert att.causal_mask(T).tolist() == expected
-        assert att.causal_mask(T).dtype == bool
+        assert pos.causal_mask(T).tolist() == expected
+        assert pos.causal_mask(T).dtype == bool
     with pytest.raises(ValueError, match="T"):
-        att.causal_mask(0)
+        pos.causal_mask(0)
 
 
 def test_padding_mask_by_brute_force():
-    mask = att.padding_mask([4, 2, 1], 4)
+    mask = pos.padding_mask([4, 2, 1], 4)
     assert mask.shape == (3, 1, 4)
     expected = [[[j < n for j in range(4)]] for n in (4, 2, 1)]
     assert mask.tolist() == expected
     with pytest.raises(ValueError, match=r"lengths\[1\]"):
-        att.padding_mask([2, 5], 4)
+        pos.padding_mask([2, 5], 4)
     with pytest.raises(ValueError, match="lengths"):
-        att.padding_mask([], 4)
+        pos.padding_mask([], 4)
     with pytest.raises(TypeError, match="lengths"):
-        att.padding_mask("22", 4)
+        pos.padding_mask("22", 4)
 
 
 # ----------------------------------------------------------------------------- attention
@@ -138,7 +139,7 @@ def test_attention_equals_a_plain_python_double_loop(scale):
 
 def test_attention_with_a_mask_equals_the_loop_and_masked_weights_are_zero():
     q, k, v = rng_arrays(2, (5, 4), (5, 4), (5, 3))
-    mask = att.causal_mask(5)
+    mask = pos.causal_mask(5)
     out, w = att.scaled_dot_product_attention(q, k, v, mask=mask)
     ref_out, ref_w = loop_attention(q.tolist(), k.tolist(), v.tolist(), mask=mask.tolist())
     np.testing.assert_allclose(w, ref_w, rtol=1e-12)
@@ -177,8 +178,8 @@ def test_causal_output_ignores_the_future(seed, T, data):
     x = rng.standard_normal((T, 3))
     changed = x.copy()
     changed[t + 1:] = rng.standard_normal((T - t - 1, 3)) * 5
-    out, _ = att.scaled_dot_product_attention(x, x, x, mask=att.causal_mask(T))
-    out2, _ = att.scaled_dot_product_attention(changed, changed, changed, mask=att.causal_mask(T))
+    out, _ = att.scaled_dot_product_attention(x, x, x, mask=pos.causal_mask(T))
+    out2, _ = att.scaled_dot_product_attention(changed, changed, changed, mask=pos.causal_mask(T))
     np.testing.assert_allclose(out2[: t + 1], out[: t + 1], atol=1e-12)
     # and without the mask the past does see the change
     free, _ = att.scaled_dot_product_attention(x, x, x)
@@ -190,7 +191,7 @@ def test_padding_mask_makes_padded_outputs_equal_unpadded_ones():
     (x,) = rng_arrays(4, (5, 3))
     short = x[:3]
     padded = np.stack([x, np.vstack([short, np.zeros((2, 3))])])  # (2, 5, 3)
-    mask = att.padding_mask([5, 3], 5)
+    mask = pos.padding_mask([5, 3], 5)
     out, w = att.scaled_dot_product_attention(padded, padded, padded, mask=mask)
     ref, _ = loop_attention(short.tolist(), short.tolist(), short.tolist())
     np.testing.assert_allclose(out[1, :3], ref, rtol=1e-12)
@@ -257,10 +258,49 @@ def test_attention_bad_input_names_the_shapes():
         att.scaled_dot_product_attention(np.zeros((2, 4, 3)), np.zeros((3, 5, 3)), v)
     with pytest.raises(ValueError, match="v contains NaN"):
         att.scaled_dot_product_attention(q, k, np.full((5, 2), np.nan))
-    with pytest.raises(ValueError, match="k contains an infinite"):
+    with pytest.raises(ValueError, match="k must be finite"):
         att.scaled_dot_product_attention(q, np.full((5, 3), np.inf), v)
     with pytest.raises(TypeError, match="scale"):
         att.scaled_dot_product_attention(q, k, v, scale=2.0)
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_attention_equals_torch_scaled_dot_product_attention(causal):
+    """An independent implementation (PyTorch's); skipped where torch is not installed."""
+    torch = pytest.importorskip("torch")
+    q, k, v = rng_arrays(21, (2, 3, 6, 4), (2, 3, 6, 4), (2, 3, 6, 5))  # (B, h, T, d)
+    mask = pos.causal_mask(6) if causal else None
+    out, weights = att.scaled_dot_product_attention(q, k, v, mask=mask)
+    ref = torch.nn.functional.scaled_dot_product_attention(
+        *(torch.from_numpy(a) for a in (q, k, v)),
+        attn_mask=None if mask is None else torch.from_numpy(mask))
+    np.testing.assert_allclose(out, ref.numpy(), rtol=1e-10, atol=1e-12)
+    ref_w = scipy.special.softmax(np.where(mask if causal else True, q @ k.swapaxes(-1, -2) / 2.0,
+                                           -np.inf), axis=-1)  # sqrt(d) = 2
+    np.testing.assert_allclose(weights, ref_w, rtol=1e-12)
+
+
+def test_the_named_checks_refuse_what_they_say():
+    q, k, v = rng_arrays(22, (4, 3), (5, 3), (5, 2))
+    att.check_attention_shapes(q, k, v, np.ones((4, 5), dtype=bool))  # fits: no error
+    with pytest.raises(ValueError, match="hides every key"):
+        att.check_attention_shapes(q, k, v, np.eye(4, 5, dtype=bool) & False)
+    with pytest.raises(ValueError, match="same number of positions"):
+        att.check_attention_shapes(q, k, v[:3])
+    att.check_scores_fit(np.full((1, 2), 1e150), np.full((1, 2), 1e150))  # 2e300 < 1.8e308
+    with pytest.raises(ValueError, match="x, w_q and w_k are too large"):
+        att.check_scores_fit(np.full((1, 2), 1e155), np.full((1, 2), 1e155), "x, w_q and w_k")
+    att.check_not_all_masked(np.array([[-np.inf, 0.0]]))
+    with pytest.raises(ValueError, match="all -inf"):
+        att.check_not_all_masked(np.array([[-np.inf, 0.0]]), axis=0)
+
+
+def test_multi_head_overflow_names_its_own_arguments():
+    x, w = np.full((1, 2, 4), 1e160), np.eye(4)
+    with pytest.raises(ValueError, match="x, w_q and w_k are too large"):
+        att.multi_head_attention(x, w, w, w, w, num_heads=2)
+    with pytest.raises(ValueError, match=r"x \(as queries and keys\) are too large"):
+        att.self_attention_weights(x[0])
 
 
 # ----------------------------------------------------------------------------- heads
@@ -273,7 +313,7 @@ def test_split_heads_equals_np_split_and_merge_undoes_it():
     for h, part in enumerate(np.split(x, 3, axis=-1)):
         np.testing.assert_array_equal(heads[:, h], part)
     np.testing.assert_array_equal(att.merge_heads(heads), x)
-    with pytest.raises(ValueError, match=r"num_heads must divide d_model: d_model = 12"):
+    with pytest.raises(ValueError, match=r"num_heads must divide d_model: x has shape \(2, 5, 12\)"):
         att.split_heads(x, 5)
     with pytest.raises(ValueError, match=r"\(B, T, d_model\)"):
         att.split_heads(x[0], 3)
@@ -304,7 +344,7 @@ def per_head_loop(x, w_q, w_k, w_v, w_o, num_heads, mask=None):
 @pytest.mark.parametrize("causal", [False, True])
 def test_multi_head_reshape_equals_per_head_loop(num_heads, causal):
     x, *ws = rng_arrays(8, (2, 5, 6), (6, 6), (6, 6), (6, 6), (6, 6))
-    mask = att.causal_mask(5) if causal else None
+    mask = pos.causal_mask(5) if causal else None
     out, weights = att.multi_head_attention(x, *ws, num_heads=num_heads, mask=mask)
     ref_out, ref_w = per_head_loop(x, *ws, num_heads, mask=mask)
     assert out.shape == (2, 5, 6) and weights.shape == (2, num_heads, 5, 5)
@@ -323,10 +363,10 @@ def test_one_head_with_identity_projections_is_single_head_attention():
 
 def test_multi_head_accepts_a_per_sentence_padding_mask():
     x, *ws = rng_arrays(10, (2, 4, 6), (6, 6), (6, 6), (6, 6), (6, 6))
-    mask = att.padding_mask([4, 2], 4) & att.causal_mask(4)  # (2, 4, 4)
+    mask = pos.padding_mask([4, 2], 4) & pos.causal_mask(4)  # (2, 4, 4)
     _, weights = att.multi_head_attention(x, *ws, num_heads=2, mask=mask)
     assert np.all(weights[1, :, :, 2:] == 0.0)
-    ref_out, _ = per_head_loop(x[1:, :2], *ws, 2, mask=att.causal_mask(2))
+    ref_out, _ = per_head_loop(x[1:, :2], *ws, 2, mask=pos.causal_mask(2))
     out, _ = att.multi_head_attention(x, *ws, num_heads=2, mask=mask)
     np.testing.assert_allclose(out[1, :2], ref_out[0], rtol=1e-10)
 
@@ -342,7 +382,7 @@ def test_multi_head_bad_input_prints_the_shapes():
     with pytest.raises(ValueError, match="num_heads"):
         att.multi_head_attention(x, w, w, w, w, num_heads=0)
     with pytest.raises(ValueError, match="mask"):
-        att.multi_head_attention(x, w, w, w, w, num_heads=3, mask=att.causal_mask(5))
+        att.multi_head_attention(x, w, w, w, w, num_heads=3, mask=pos.causal_mask(5))
 
 
 # ----------------------------------------------------------------------------- positions
@@ -350,7 +390,7 @@ def test_multi_head_bad_input_prints_the_shapes():
 
 def test_sinusoidal_positions_against_the_formula():
     for T, d in ((7, 6), (5, 5), (3, 1)):
-        pe = att.sinusoidal_positions(T, d)
+        pe = pos.sinusoidal_positions(T, d)
         assert pe.shape == (T, d)
         for t in range(T):
             for c in range(d):
@@ -360,14 +400,14 @@ def test_sinusoidal_positions_against_the_formula():
 
 
 def test_sinusoidal_dot_products_depend_only_on_the_offset():
-    pe = att.sinusoidal_positions(40, 16)
+    pe = pos.sinusoidal_positions(40, 16)
     for k in (1, 3, 7):
         dots = [pe[t] @ pe[t + k] for t in range(40 - k)]
         np.testing.assert_allclose(dots, dots[0], rtol=1e-10)
     with pytest.raises(ValueError, match="d"):
-        att.sinusoidal_positions(4, 0)
+        pos.sinusoidal_positions(4, 0)
     with pytest.raises(TypeError, match="T"):
-        att.sinusoidal_positions(2.5, 4)
+        pos.sinusoidal_positions(2.5, 4)
 
 
 # ----------------------------------------------------------------------------- scaling
@@ -450,21 +490,30 @@ def test_scaling_figure_plots_the_result():
         scaling_figure([4, 16, 64], result)
 
 
-def test_temperature_heatmap_uses_the_temperature():
+def test_temperature_view_computes_then_draws_the_weights():
     tokens = ["a", "b", "c", "d"]
     (x,) = rng_arrays(12, (4, 5))
     for hide in (False, True):
-        fig = temperature_heatmap(tokens, x, temperature=0.3, hide_self=hide)
+        fig = temperature_view(tokens, x, temperature=0.3, hide_self=hide)
         _labelled(fig)
         mask = ~np.eye(4, dtype=bool) if hide else None
         np.testing.assert_allclose(fig.axes[0].images[0].get_array(),
                                    att.self_attention_weights(x, 0.3, mask=mask))
         assert "0.3" in fig.axes[0].get_title()
         plotting.close(fig)
-    with pytest.raises(ValueError, match="vectors"):
-        temperature_heatmap(tokens, x[:3])
     with pytest.raises(ValueError, match="temperature"):
-        temperature_heatmap(tokens, x, temperature=-1.0)
+        temperature_view(tokens, x, temperature=-1.0)
+
+
+def test_temperature_heatmap_only_draws_the_weights_it_is_given():
+    tokens = ["a", "b", "c"]
+    weights = scipy.special.softmax(np.arange(9.0).reshape(3, 3), axis=1)
+    fig = temperature_heatmap(tokens, weights, temperature=2.0, hide_self=True)
+    np.testing.assert_array_equal(fig.axes[0].images[0].get_array(), weights)
+    assert fig.axes[0].get_title() == "Self-attention at temperature 2 (other words only)"
+    plotting.close(fig)
+    with pytest.raises(ValueError, match="labels"):
+        temperature_heatmap(tokens[:2], weights)
 
 
 def test_temperature_panel_redraws_when_the_slider_moves():
@@ -488,7 +537,7 @@ def test_temperature_panel_redraws_when_the_slider_moves():
 @pytest.fixture(scope="module")
 def sentence():
     from lmcore import corpus
-    from lmcore.embeddings import story_embeddings
+    from lmcore.story_embeddings import story_embeddings
 
     emb = story_embeddings()
     tokens = "king aldric wore his gold crown and his best blue cloak".split()
@@ -517,7 +566,7 @@ def test_notebook05_masks_on_the_sentence_against_the_loop(sentence):
     emb, tokens, x = sentence
     T = len(tokens)
     changed = emb.lookup(tokens[:-1] + ["coat"])
-    causal = att.causal_mask(T).tolist()
+    causal = pos.causal_mask(T).tolist()
     for mask in (None, causal):
         ref1, _ = loop_attention(x.tolist(), x.tolist(), x.tolist(), mask=mask)
         ref2, _ = loop_attention(changed.tolist(), changed.tolist(), changed.tolist(), mask=mask)

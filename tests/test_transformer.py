@@ -12,10 +12,11 @@ import scipy.special
 import scipy.stats
 
 from lmcore import attention as att
-from lmcore import plotting
-from lmcore import transformer as tf
+from lmcore import block as blk
+from lmcore import layers, plotting
+from lmcore import positions as pos
 from lmcore.plotting.attention import heads_figure, positions_figure
-from lmcore.widgets.attention import heads_panel
+from lmcore.widgets.attention import heads_panel, heads_view
 
 
 def closed_form(d_model, d_ff):
@@ -32,59 +33,59 @@ def test_layer_norm_equals_scipy_zscore_then_gain_and_shift():
     x = rng.standard_normal((2, 3, 7)) * 4 + 1
     gamma, beta = rng.standard_normal(7), rng.standard_normal(7)
     ref = scipy.stats.zscore(x, axis=-1) * gamma + beta
-    np.testing.assert_allclose(tf.layer_norm(x, gamma, beta, eps=0.0), ref, rtol=1e-10)
-    y = tf.layer_norm(x)
+    np.testing.assert_allclose(layers.layer_norm(x, gamma, beta, eps=0.0), ref, rtol=1e-10)
+    y = layers.layer_norm(x)
     np.testing.assert_allclose(y.mean(axis=-1), 0, atol=1e-12)
     np.testing.assert_allclose(y.std(axis=-1), 1, atol=1e-4)  # eps = 1e-5 shrinks it a little
 
 
 def test_layer_norm_constant_vector_and_bad_input():
-    np.testing.assert_array_equal(tf.layer_norm(np.full((1, 4), 3.0)), np.zeros((1, 4)))
+    np.testing.assert_array_equal(layers.layer_norm(np.full((1, 4), 3.0)), np.zeros((1, 4)))
     with pytest.raises(ValueError, match="eps"):
-        tf.layer_norm(np.full((1, 4), 3.0), eps=0.0)
+        layers.layer_norm(np.full((1, 4), 3.0), eps=0.0)
     with pytest.raises(ValueError, match=r"gamma must have shape \(4,\)"):
-        tf.layer_norm(np.ones((2, 4)), gamma=np.ones(3))
+        layers.layer_norm(np.ones((2, 4)), gamma=np.ones(3))
     with pytest.raises(ValueError, match="eps"):
-        tf.layer_norm(np.ones((2, 4)), eps=-1.0)
+        layers.layer_norm(np.ones((2, 4)), eps=-1.0)
     with pytest.raises(TypeError, match="x"):
-        tf.layer_norm("abc")
+        layers.layer_norm("abc")
 
 
 def test_gelu_is_close_to_the_exact_x_times_phi():
     x = np.linspace(-6, 6, 241)
     exact = x * scipy.stats.norm.cdf(x)
-    np.testing.assert_allclose(tf.gelu(x), exact, atol=1e-3)
-    assert tf.gelu(0.0) == 0.0
+    np.testing.assert_allclose(layers.gelu(x), exact, atol=1e-3)
+    assert layers.gelu(0.0) == 0.0
 
 
 # ----------------------------------------------------------------------------- the block
 
 
 def test_init_block_shapes_and_values():
-    p = tf.init_block(8, 20, np.random.default_rng(1))
-    assert set(p) == set(tf.BLOCK_SHAPES)
+    p = blk.init_block(8, 20, np.random.default_rng(1))
+    assert set(p) == set(blk.BLOCK_SHAPES)
     assert p["w_q"].shape == (8, 8) and p["w_1"].shape == (8, 20) and p["w_2"].shape == (20, 8)
     assert p["b_1"].shape == (20,) and p["b_2"].shape == (8,)
     np.testing.assert_array_equal(p["ln1_gamma"], np.ones(8))
     np.testing.assert_array_equal(p["ln2_beta"], np.zeros(8))
-    same = tf.init_block(8, 20, np.random.default_rng(1))
+    same = blk.init_block(8, 20, np.random.default_rng(1))
     assert all(np.array_equal(p[k], same[k]) for k in p)
     with pytest.raises(ValueError, match="d_ff"):
-        tf.init_block(8, 0, np.random.default_rng(0))
+        blk.init_block(8, 0, np.random.default_rng(0))
     with pytest.raises(TypeError, match="rng"):
-        tf.init_block(8, 4, 0)
+        blk.init_block(8, 4, 0)
 
 
 @pytest.mark.parametrize("d_model,d_ff", [(8, 32), (12, 48), (48, 192), (5, 7)])
 def test_parameter_count_equals_sizes_and_closed_form(d_model, d_ff):
-    p = tf.init_block(d_model, d_ff, np.random.default_rng(2))
-    assert tf.count_parameters(p) == sum(a.size for a in p.values()) == closed_form(d_model, d_ff)
+    p = blk.init_block(d_model, d_ff, np.random.default_rng(2))
+    assert blk.count_parameters(p) == sum(a.size for a in p.values()) == closed_form(d_model, d_ff)
 
 
 def test_count_parameters_nested_and_bad_input():
-    assert tf.count_parameters({"a": {"b": np.zeros((2, 3))}, "c": [np.zeros(4), np.ones(1)]}) == 11
+    assert blk.count_parameters({"a": {"b": np.zeros((2, 3))}, "c": [np.zeros(4), np.ones(1)]}) == 11
     with pytest.raises(TypeError, match="params"):
-        tf.count_parameters({"a": "oops"})
+        blk.count_parameters({"a": "oops"})
 
 
 def reference_block(x, p, num_heads, causal, gelu=None):
@@ -116,63 +117,63 @@ def reference_block(x, p, num_heads, causal, gelu=None):
 @pytest.mark.parametrize("causal", [True, False])
 def test_block_matches_the_hand_written_reference(causal):
     rng = np.random.default_rng(3)
-    p = tf.init_block(12, 24, rng)
+    p = blk.init_block(12, 24, rng)
     p = {k: v + 0.1 * rng.standard_normal(v.shape) for k, v in p.items()}  # non-trivial norms
     x = rng.standard_normal((2, 5, 12))
-    y = tf.transformer_block(x, p, num_heads=3, causal=causal)
+    y = blk.transformer_block(x, p, num_heads=3, causal=causal)
     # the only difference allowed is GELU's tanh approximation (< 1e-3 per unit)
     np.testing.assert_allclose(y, reference_block(x, p, 3, causal), atol=5e-3)
 
 
 def test_block_with_zero_output_weights_is_the_identity():
-    p = tf.init_block(6, 10, np.random.default_rng(4))
+    p = blk.init_block(6, 10, np.random.default_rng(4))
     p["w_o"] = np.zeros((6, 6))
     p["w_2"] = np.zeros((10, 6))
     x = np.random.default_rng(5).standard_normal((1, 3, 6))
-    np.testing.assert_array_equal(tf.transformer_block(x, p, num_heads=2), x)
+    np.testing.assert_array_equal(blk.transformer_block(x, p, num_heads=2), x)
 
 
 def test_causal_block_output_ignores_the_future():
     rng = np.random.default_rng(6)
-    p = tf.init_block(8, 16, rng)
+    p = blk.init_block(8, 16, rng)
     x = rng.standard_normal((1, 6, 8))
     changed = x.copy()
     changed[0, 4:] += 3 * rng.standard_normal((2, 8))
-    y, w = tf.transformer_block(x, p, num_heads=4, return_weights=True)
-    y2 = tf.transformer_block(changed, p, num_heads=4)
+    y, w = blk.transformer_block(x, p, num_heads=4, return_weights=True)
+    y2 = blk.transformer_block(changed, p, num_heads=4)
     np.testing.assert_allclose(y2[0, :4], y[0, :4], atol=1e-12)
     assert not np.allclose(y2[0, 4:], y[0, 4:])
-    assert w.shape == (1, 4, 6, 6) and np.all(w[..., ~att.causal_mask(6)] == 0)
+    assert w.shape == (1, 4, 6, 6) and np.all(w[..., ~pos.causal_mask(6)] == 0)
 
 
 def test_block_bad_input():
-    p = tf.init_block(8, 16, np.random.default_rng(7))
+    p = blk.init_block(8, 16, np.random.default_rng(7))
     x = np.zeros((1, 3, 8))
     with pytest.raises(ValueError, match=r"x must have shape \(B, T, d_model\), got shape \(3, 8\)"):
-        tf.transformer_block(x[0], p, num_heads=2)
+        blk.transformer_block(x[0], p, num_heads=2)
     with pytest.raises(ValueError, match=r"num_heads must divide d_model: x has shape \(1, 3, 8\)"):
-        tf.transformer_block(x, p, num_heads=3)
+        blk.transformer_block(x, p, num_heads=3)
     with pytest.raises(ValueError,
                        match=r"params\['ln1_gamma'\] must have shape \(6,\) for x of shape \(1, 3, 6\)"):
-        tf.transformer_block(np.zeros((1, 3, 6)), p, num_heads=2)
+        blk.transformer_block(np.zeros((1, 3, 6)), p, num_heads=2)
     with pytest.raises(ValueError, match="missing"):
-        tf.transformer_block(x, {k: v for k, v in p.items() if k != "b_2"}, num_heads=2)
+        blk.transformer_block(x, {k: v for k, v in p.items() if k != "b_2"}, num_heads=2)
     with pytest.raises(TypeError, match="params"):
-        tf.transformer_block(x, [1, 2], num_heads=2)
+        blk.transformer_block(x, [1, 2], num_heads=2)
 
 
 # ----------------------------------------------------------------------------- figures, panel
 
 
-def test_heads_figure_draws_the_weights_of_every_head():
+def test_heads_view_computes_then_draws_the_weights_of_every_head():
     rng = np.random.default_rng(8)
     tokens = ["a", "b", "c", "d", "e"]
     x = rng.standard_normal((5, 12))
     proj = att.random_projections(12, rng)
     for h in (1, 3, 6):
-        fig = heads_figure(tokens, x, proj, h, causal=True)
+        fig = heads_view(tokens, x, proj, h, causal=True)
         _, weights = att.multi_head_attention(x[None], proj["w_q"], proj["w_k"], proj["w_v"],
-                                              proj["w_o"], h, mask=att.causal_mask(5))
+                                              proj["w_o"], h, mask=pos.causal_mask(5))
         images = [ax.images[0].get_array() for ax in fig.axes if ax.images]
         assert len(images) == h
         for head in range(h):
@@ -182,13 +183,22 @@ def test_heads_figure_draws_the_weights_of_every_head():
         assert fig.axes[0].get_ylabel() == "query"
         plotting.close(fig)
     with pytest.raises(ValueError, match="num_heads must divide"):
-        heads_figure(tokens, x, proj, 5)
-    with pytest.raises(ValueError, match="x must have shape"):
-        heads_figure(tokens, x[:4], proj, 2)
+        heads_view(tokens, x, proj, 5)
+    with pytest.raises(ValueError, match="weights must have shape"):
+        heads_figure(tokens[:4], np.full((2, 5, 5), 0.2), 12)
+
+
+def test_heads_figure_only_draws_the_weights_it_is_given():
+    weights = np.stack([np.eye(3), np.full((3, 3), 1 / 3)])  # (h, T, T) = (2, 3, 3)
+    fig = heads_figure(["a", "b", "c"], weights, d_model=8, causal=False)
+    images = [ax.images[0].get_array() for ax in fig.axes if ax.images]
+    np.testing.assert_array_equal(images[0], np.eye(3))
+    assert fig._suptitle.get_text() == "2 heads of 4 dimensions each (no mask)"
+    plotting.close(fig)
 
 
 def test_positions_figure_shows_the_encoding():
-    pe = att.sinusoidal_positions(20, 16)
+    pe = pos.sinusoidal_positions(20, 16)
     fig = positions_figure(pe)
     assert fig._suptitle is not None and fig.axes[0].get_xlabel() and fig.axes[1].get_ylabel()
     np.testing.assert_array_equal(fig.axes[0].images[0].get_array(), pe)
@@ -223,25 +233,25 @@ def _tanh_gelu(h):
 
 
 def test_notebook06_block_on_the_sentence_against_the_reference():
-    from lmcore.embeddings import story_embeddings
+    from lmcore.story_embeddings import story_embeddings
 
     emb = story_embeddings(dim=48)
     tokens = "king aldric wore his gold crown and his best blue cloak".split()
-    positions = att.sinusoidal_positions(len(tokens), 48)
+    positions = pos.sinusoidal_positions(len(tokens), 48)
     vectors = emb.lookup(tokens)
     x = scipy.stats.zscore(vectors, axis=1) / np.sqrt(1 + 1e-5 / vectors.var(axis=1))[:, None]
-    np.testing.assert_allclose(tf.layer_norm(vectors), x, rtol=1e-12)
-    x = (tf.layer_norm(emb.lookup(tokens)) + positions)[None]
-    changed = (tf.layer_norm(emb.lookup(tokens[:-1] + ["coat"])) + positions)[None]
-    params = tf.init_block(48, 192, np.random.default_rng(0))
-    assert tf.count_parameters(params) == closed_form(48, 192) == 28_080
+    np.testing.assert_allclose(layers.layer_norm(vectors), x, rtol=1e-12)
+    x = (layers.layer_norm(emb.lookup(tokens)) + positions)[None]
+    changed = (layers.layer_norm(emb.lookup(tokens[:-1] + ["coat"])) + positions)[None]
+    params = blk.init_block(48, 192, np.random.default_rng(0))
+    assert blk.count_parameters(params) == closed_form(48, 192) == 28_080
     for causal in (True, False):
-        mine = [tf.transformer_block(v, params, num_heads=4, causal=causal) for v in (x, changed)]
+        mine = [blk.transformer_block(v, params, num_heads=4, causal=causal) for v in (x, changed)]
         ref = [reference_block(v, params, 4, causal, gelu=_tanh_gelu) for v in (x, changed)]
         np.testing.assert_allclose(mine[0], ref[0], atol=1e-10)
         np.testing.assert_allclose(mine[1], ref[1], atol=1e-10)
     # permutation: without positions and mask the block is equivariant, with positions it is not
-    words = tf.layer_norm(emb.lookup(tokens))[None]
+    words = layers.layer_norm(emb.lookup(tokens))[None]
     perm = np.random.default_rng(1).permutation(len(tokens))
     plain = reference_block(words, params, 4, False, gelu=_tanh_gelu)
     shuffled = reference_block(words[:, perm], params, 4, False, gelu=_tanh_gelu)
@@ -261,9 +271,9 @@ def test_notebook06_exercise_references():
 
 def test_notebook06_prose_vector_lengths():
     """The notebook says word vectors have lengths around 1.5 and positions sqrt(24)."""
-    from lmcore.embeddings import story_embeddings
+    from lmcore.story_embeddings import story_embeddings
 
     lengths = np.linalg.norm(story_embeddings(dim=48).vectors, axis=1)
     assert 1.2 < np.median(lengths) < 1.8
-    pe = att.sinusoidal_positions(11, 48)
+    pe = pos.sinusoidal_positions(11, 48)
     np.testing.assert_allclose(np.linalg.norm(pe, axis=1), math.sqrt(24))

@@ -5,9 +5,9 @@ import math
 import numpy as np
 import pytest
 
+from lmcore.gradient_check import gradient_check
 from lmcore.induction import InductionTask
 from lmcore.lm_training import batched_loss, stream_loss, train_lm, windows
-from lmcore.training import gradient_check
 from lmcore.transformer import TransformerLM
 
 

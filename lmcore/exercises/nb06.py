@@ -3,8 +3,8 @@
 import numpy as np
 
 from lmcore.attention import split_heads
+from lmcore.block import BLOCK_SHAPES, count_parameters
 from lmcore.exercises._core import register
-from lmcore.transformer import BLOCK_SHAPES, count_parameters
 
 
 def _same_array(expected, got) -> bool:

@@ -1,8 +1,8 @@
 """Figures for notebooks 05 (attention) and 06 (multi-head attention, the transformer block).
 
-Pure functions: they take arrays (and token labels) and return a matplotlib Figure. The two
-panel renderers, :func:`temperature_heatmap` and :func:`heads_figure`, compute their
-attention weights with :mod:`lmcore.attention` and draw them.
+Pure functions: they take arrays (and token labels) and return a matplotlib Figure. They only
+draw: the attention weights are computed by the caller (the notebook, or the panels of
+:mod:`lmcore.widgets.attention`, which compute with :mod:`lmcore.attention` and then draw).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lmcore._checks import check_int, check_tokens
-from lmcore.attention import causal_mask, multi_head_attention, self_attention_weights
 from lmcore.plotting import CMAP, PALETTE, STYLE, new_figure
 from lmcore.plotting.live import keep, kept
 
@@ -116,71 +115,62 @@ def scaling_figure(dims, result):
     return fig
 
 
-def _temperature_weights(tokens, vectors, temperature: float, scale: bool, hide_self: bool,
-                         title: str | None):
-    tokens = check_tokens("tokens", tokens)
-    vectors = np.asarray(vectors, dtype=float)
-    if vectors.ndim != 2 or vectors.shape[0] != len(tokens):
-        raise ValueError(f"vectors must have shape (T, d) with T = {len(tokens)} tokens, "
-                         f"got shape {vectors.shape}")
-    mask = ~np.eye(len(tokens), dtype=bool) if hide_self else None
-    weights = self_attention_weights(vectors, temperature, mask=mask, scale=scale)
-    if title is None:
-        seen = "other words only" if hide_self else "every word"
-        title = f"Self-attention at temperature {temperature:.3g} ({seen})"
-    return tokens, weights, title
+def _temperature_title(temperature: float, hide_self: bool, title: str | None) -> str:
+    if title is not None:
+        return title
+    seen = "other words only" if hide_self else "every word"
+    return f"Self-attention at temperature {temperature:.3g} ({seen})"
 
 
-def temperature_heatmap(tokens, vectors, temperature: float = 1.0, scale: bool = True,
-                        hide_self: bool = False, title: str | None = None):
-    """Heat map of self-attention weights over a sentence at a temperature (notebook 05's panel).
+def temperature_heatmap(tokens, weights, temperature: float = 1.0, hide_self: bool = False,
+                        title: str | None = None):
+    """Heat map of self-attention ``weights`` (T, T) over a sentence at a temperature
+    (notebook 05's panel).
 
-    ``tokens`` are the ``T`` words and ``vectors`` their ``(T, d)`` embeddings, used as queries
-    and keys; the weights are :func:`lmcore.attention.self_attention_weights`. A low
-    temperature sharpens every row towards its largest score; a high one flattens it
-    towards uniform. ``hide_self`` masks the diagonal (each word sees the *other* words only).
+    ``tokens`` are the ``T`` words; ``weights`` come from
+    :func:`lmcore.attention.self_attention_weights` at ``temperature`` (with the diagonal
+    masked when ``hide_self``: each word sees the *other* words only); the temperature and
+    ``hide_self`` only write the title.
     """
-    tokens, weights, title = _temperature_weights(tokens, vectors, temperature, scale, hide_self,
-                                                  title)
-    return attention_heatmap(weights, tokens, tokens, title)
+    tokens = check_tokens("tokens", tokens)
+    return attention_heatmap(weights, tokens, tokens, _temperature_title(temperature, hide_self, title))
 
 
-def _update_temperature_heatmap(fig, tokens, vectors, temperature: float = 1.0, scale: bool = True,
-                               hide_self: bool = False, title: str | None = None) -> None:
-    """Redraw a :func:`temperature_heatmap` in place (same tokens and vectors)."""
-    _, weights, title = _temperature_weights(tokens, vectors, temperature, scale, hide_self, title)
+def _update_temperature_heatmap(fig, tokens, weights, temperature: float = 1.0,
+                                hide_self: bool = False, title: str | None = None) -> None:
+    """Redraw a :func:`temperature_heatmap` in place (same tokens)."""
+    weights, _, _ = _check_weights(weights, tokens, tokens)
     parts = kept(fig)
-    parts["title"].set_text(title)
+    parts["title"].set_text(_temperature_title(temperature, hide_self, title))
     _recolour(parts["image"], weights)
 
 
-def _head_weights(tokens, x, projections, num_heads: int, causal: bool):
+def _check_heads(tokens, weights, d_model: int):
     tokens = check_tokens("tokens", tokens)
-    x = np.asarray(x, dtype=float)
-    if x.ndim != 2 or x.shape[0] != len(tokens):
-        raise ValueError(f"x must have shape (T, d_model) with T = {len(tokens)} tokens, "
-                         f"got shape {x.shape}")
-    num_heads = check_int("num_heads", num_heads, minimum=1)
-    mask = causal_mask(len(tokens)) if causal else None
-    _, weights = multi_head_attention(x[None], projections["w_q"], projections["w_k"],
-                                      projections["w_v"], projections["w_o"], num_heads,
-                                      mask=mask)  # weights (1, h, T, T)
-    d_head = x.shape[1] // num_heads
+    weights = np.asarray(weights, dtype=float)
+    if weights.ndim != 3 or weights.shape[1:] != (len(tokens), len(tokens)):
+        raise ValueError(f"weights must have shape (h, T, T) with T = {len(tokens)} tokens, "
+                         f"got shape {weights.shape}")
+    num_heads = len(weights)
+    d_model = check_int("d_model", d_model, minimum=num_heads)
+    return tokens, weights, num_heads, d_model // num_heads
+
+
+def _heads_title(num_heads: int, d_head: int, causal: bool) -> str:
     kind = "causal mask" if causal else "no mask"
     heads = "1 head" if num_heads == 1 else f"{num_heads} heads"
-    return tokens, weights[0], f"{heads} of {d_head} dimensions each ({kind})"
+    return f"{heads} of {d_head} dimensions each ({kind})"
 
 
-def heads_figure(tokens, x, projections, num_heads: int, causal: bool = True):
+def heads_figure(tokens, weights, d_model: int, causal: bool = True):
     """One heat map per head of multi-head self-attention over a sentence.
 
-    ``tokens`` are the ``T`` words, ``x`` is their ``(T, d_model)`` input vectors and
-    ``projections`` a dict with ``w_q, w_k, w_v, w_o`` of shape ``(d_model, d_model)`` (for
-    example from :func:`lmcore.attention.random_projections`). The same matrices are cut into
-    ``num_heads`` heads, so moving the number of heads changes only how they are split.
+    ``tokens`` are the ``T`` words and ``weights`` the ``(h, T, T)`` attention of each head
+    (for example ``multi_head_attention(...)[1][0]``) of a model of width ``d_model``; ``causal``
+    says whether a causal mask was applied (the title states it and the head size).
     """
-    tokens, weights, title = _head_weights(tokens, x, projections, num_heads, causal)
-    num_heads = len(weights)
+    tokens, weights, num_heads, d_head = _check_heads(tokens, weights, d_model)
+    title = _heads_title(num_heads, d_head, causal)
     cols = min(num_heads, 4)
     rows = math.ceil(num_heads / cols)
     # A fixed layout in inches (much faster to draw than a constrained layout of 8 axes).
@@ -215,13 +205,13 @@ def heads_figure(tokens, x, projections, num_heads: int, causal: bool = True):
     return fig
 
 
-def _update_heads_figure(fig, tokens, x, projections, num_heads: int, causal: bool = True) -> None:
-    """Redraw a :func:`heads_figure` built for the same ``num_heads`` (new ``causal``)."""
-    _, weights, title = _head_weights(tokens, x, projections, num_heads, causal)
+def _update_heads_figure(fig, tokens, weights, d_model: int, causal: bool = True) -> None:
+    """Redraw a :func:`heads_figure` built for the same number of heads (new weights)."""
+    tokens, weights, num_heads, d_head = _check_heads(tokens, weights, d_model)
     parts = kept(fig)
-    if len(parts["images"]) != len(weights):
-        raise ValueError(f"num_heads must be the {len(parts['images'])} the figure was built for")
-    parts["title"].set_text(title)
+    if len(parts["images"]) != num_heads:
+        raise ValueError(f"weights must hold the {len(parts['images'])} heads the figure was built for")
+    parts["title"].set_text(_heads_title(num_heads, d_head, causal))
     for image, w in zip(parts["images"], weights):
         _recolour(image, w)
 
