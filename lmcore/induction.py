@@ -74,7 +74,7 @@ class InductionTask:
         order = rng.random((n, self.alphabet)).argsort(axis=1)  # (n, alphabet): random orders
         phase = np.arange(self.length)[None, :] % (m[:, None] + 1)  # (n, length): place in period
         symbols = np.take_along_axis(order, np.minimum(phase, self.alphabet - 1), axis=1)
-        return np.where(phase == m[:, None], self.separator, symbols).astype(np.int64)
+        return np.where(phase == m[:, None], self.separator, symbols).astype(np.int64)  # (n, length)
 
     def position_entropy(self) -> np.ndarray:
         """Exact entropy (nats) of the token at positions ``1..length-1`` given all before it.

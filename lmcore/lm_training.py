@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lmcore._checks import check_array, check_float, check_int, check_memory, check_rng
-from lmcore.training import Adam, DivergenceError, _one_blas_thread
+from lmcore.optimizers import Adam
+from lmcore.training import DivergenceError, one_blas_thread
 
 
 @dataclass
@@ -123,7 +124,7 @@ def train_lm(model, sequences, steps: int, lr: float, batch_size: int, rng,
             history.attention.append([w[0] for w in model.attention_weights(probe)])
 
     bar = tqdm(range(1, steps + 1), desc=f"adam lr={lr:g}", disable=not progress)
-    with _one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):
+    with one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):
         for step in bar:
             batch = sequences[rng.integers(0, len(sequences), size=batch_size)]  # (batch, T)
             loss, grads = model.loss_and_grads(batch)

@@ -25,39 +25,30 @@ with target ``t`` the gradient of the loss with respect to the logits is simply
   a softmax. Similar words get similar embeddings, so what is learned about one context is
   shared with similar ones, which counting cannot do.
 
-Data: :func:`build_vocab` keeps the words seen at least ``min_count`` times (plus ``</s>``
-and ``<unk>``, sorted like ``NGramModel.vocab``), :func:`replace_rare` maps every other word
-to ``<unk>``, and :func:`make_examples` turns sentences into (context ids, target id) pairs.
-The start symbol ``<s>`` can be a context but never a target, so it gets the extra input id
-``len(vocab)``: models have ``V + 1`` inputs and ``V`` outputs.
+The data (a vocabulary, ``<unk>`` for rare words, (context ids, target id) pairs) comes
+from :mod:`lmcore.lm_data`; the start symbol ``<s>`` is the extra input id ``V``, so models
+have ``V + 1`` inputs and ``V`` outputs.
 
+>>> from lmcore.lm_data import build_vocab, make_examples
 >>> vocab = build_vocab([["the", "cat"], ["the", "dog"]])
->>> vocab
-('</s>', '<unk>', 'cat', 'dog', 'the')
->>> contexts, targets = make_examples([["the", "cat"]], vocab, context_size=1)
->>> contexts[:, 0].tolist(), targets.tolist()     # <s> is id 5 = len(vocab)
-([5, 4, 2], [4, 2, 0])
+>>> m = BigramLM(len(vocab))
+>>> round(m.perplexity(*make_examples([["the", "cat"]], vocab, 1)), 6)   # uniform over 5 words
+5.0
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
 
 import numpy as np
 
-from lmcore._checks import (
-    check_array,
-    check_float,
-    check_int,
-    check_memory,
-    check_rng,
-    check_sentences,
-    check_tokens,
-)
-from lmcore.ngram import EOS, UNK
+from lmcore._checks import check_array, check_memory
+from lmcore.lm_data import vocab_index
+from lmcore.ngram import EOS
+from lmcore.validation import Array, Float, Int, Rng, validate
 
 
+@validate(logits=Array(min_ndim=1, neg_inf=True))
 def log_softmax(logits: np.ndarray) -> np.ndarray:
     """Log-probabilities (nats) of the softmax along the last axis; never overflows.
 
@@ -66,73 +57,11 @@ def log_softmax(logits: np.ndarray) -> np.ndarray:
     >>> np.round(np.exp(log_softmax(np.array([[0.0, 0.0], [1000.0, 0.0]]))), 3).tolist()
     [[0.5, 0.5], [1.0, 0.0]]
     """
-    logits = check_array("logits", logits, min_ndim=1, allow_neg_inf=True)
     if np.isneginf(logits).all(axis=-1).any():
         raise ValueError("logits has a row whose scores are all -inf: no token is possible")
     with np.errstate(over="ignore"):  # a gap beyond 1.8e308 is -inf: log P is below any float
         shifted = logits - logits.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-
-
-# ---------------------------------------------------------------------------- data
-def build_vocab(sentences, min_count: int = 1) -> tuple[str, ...]:
-    """Sorted tuple of the words seen at least ``min_count`` times, plus ``</s>`` and ``<unk>``.
-
-    The same convention as ``NGramModel.vocab``: a count bigram fitted on
-    ``replace_rare(sentences, vocab)`` has exactly this vocabulary.
-
-    >>> build_vocab([["a", "b", "a"]], min_count=2)
-    ('</s>', '<unk>', 'a')
-    """
-    sentences = check_sentences("sentences", sentences, words=True)
-    min_count = check_int("min_count", min_count, minimum=1)
-    counts = Counter(w for s in sentences for w in s)
-    return tuple(sorted({w for w, c in counts.items() if c >= min_count} | {EOS, UNK}))
-
-
-def _check_vocab(vocab) -> dict[str, int]:
-    if isinstance(vocab, str) or not isinstance(vocab, (tuple, list)):
-        raise TypeError(f"vocab must be a tuple of words (from build_vocab), got {type(vocab).__name__}")
-    index = {w: i for i, w in enumerate(check_tokens("vocab", vocab))}
-    if len(index) != len(vocab) or EOS not in index or UNK not in index:
-        raise ValueError("vocab must hold distinct words including '</s>' and '<unk>' (use build_vocab)")
-    return index
-
-
-def replace_rare(sentences, vocab) -> list[list[str]]:
-    """Return ``sentences`` with every word not in ``vocab`` replaced by ``<unk>``.
-
-    >>> replace_rare([["a", "zebra"]], ("</s>", "<unk>", "a"))
-    [['a', '<unk>']]
-    """
-    sentences = check_sentences("sentences", sentences)
-    index = _check_vocab(vocab)
-    return [[w if w in index else UNK for w in s] for s in sentences]
-
-
-def make_examples(sentences, vocab, context_size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Turn sentences into training pairs: ``contexts`` (N, context_size) and ``targets`` (N,).
-
-    Each sentence is padded with ``context_size`` start symbols (input id ``len(vocab)``) and
-    one ``</s>``; every word and the final ``</s>`` is one target, predicted from the
-    ``context_size`` ids before it. Words outside ``vocab`` become ``<unk>``.
-
-    >>> c, t = make_examples([["a", "b"]], ("</s>", "<unk>", "a"), context_size=2)
-    >>> c.tolist(), t.tolist()
-    ([[3, 3], [3, 2], [2, 1]], [2, 1, 0])
-    """
-    sentences = check_sentences("sentences", sentences)
-    index = _check_vocab(vocab)
-    n = check_int("context_size", context_size, minimum=1)
-    check_memory("context_size", sum(len(s) + 1 for s in sentences) * (n + 1))
-    bos, unk = len(vocab), index[UNK]
-    contexts, targets = [], []
-    for s in sentences:
-        ids = [bos] * n + [index.get(w, unk) for w in s] + [index[EOS]]
-        for i in range(n, len(ids)):
-            contexts.append(ids[i - n : i])
-            targets.append(ids[i])
-    return np.array(contexts, dtype=np.int64), np.array(targets, dtype=np.int64)
 
 
 # ---------------------------------------------------------------------------- models
@@ -192,13 +121,12 @@ class NeuralLM:
         """``exp(loss)``: the same number as ``2 ** (bits per token)``."""
         return math.exp(self.loss(contexts, targets))
 
+    @validate(rng=Rng(), max_words=Int(min=1))
     def generate(self, vocab, rng: np.random.Generator, max_words: int = 20) -> str:
         """Sample one sentence, word by word, until ``</s>`` or ``max_words`` words."""
-        index = _check_vocab(vocab)
+        index = vocab_index(vocab)
         if len(vocab) != self.vocab_size:
             raise ValueError(f"vocab must hold {self.vocab_size} words, got {len(vocab)}")
-        rng = check_rng("rng", rng)
-        max_words = check_int("max_words", max_words, minimum=1)
         history, out = [self.vocab_size] * self.context_size, []
         while len(out) < max_words:
             p = np.exp(self.log_probs(np.array([history[-self.context_size:]]))[0])  # (V,)
@@ -231,27 +159,33 @@ class BigramLM(NeuralLM):
 
     context_size = 1
 
+    @validate(vocab_size=Int(min=2), add_k=Float(min=0))
     def __init__(self, vocab_size: int, add_k: float = 0.0):
-        self.vocab_size = check_int("vocab_size", vocab_size, minimum=2)
-        self.add_k = check_float("add_k", add_k, minimum=0)
-        check_memory("vocab_size", (self.vocab_size + 1) * self.vocab_size * 4)  # W, its gradient, ...
+        check_memory("vocab_size", (vocab_size + 1) * vocab_size * 4)  # W, its gradient, ...
+        self.vocab_size, self.add_k = vocab_size, add_k
         self.params = {"W": np.zeros((self.vocab_size + 1, self.vocab_size))}
 
     def log_probs(self, contexts) -> np.ndarray:
         """Forward pass: log P(w | previous id) for each row of ``contexts`` (B, 1): (B, V) nats."""
         return log_softmax(self.params["W"][self._check_contexts(contexts)[:, -1]])  # (B, V)
 
-    def _counts(self, contexts, targets) -> np.ndarray:
-        """The batch's bigram count table C[prev, next], shape (V + 1, V)."""
-        counts = np.bincount(contexts[:, -1] * self.vocab_size + targets,
-                             minlength=self.params["W"].size)
-        return counts.reshape(self.params["W"].shape).astype(float)  # (V + 1, V)
+    def bigram_counts(self, contexts, targets) -> np.ndarray:
+        """The batch's bigram count table ``C[prev, next]``, floats of shape (V + 1, V).
+
+        >>> BigramLM(2).bigram_counts(np.array([[2], [0], [2]]), np.array([0, 1, 0])).tolist()
+        [[0.0, 1.0], [0.0, 0.0], [2.0, 0.0]]
+        """
+        contexts, targets = self.check_data(contexts, targets)
+        V = self.vocab_size
+        pairs = contexts[:, -1] * V + targets  # (B,): the flat index of (prev, next)
+        counts = np.bincount(pairs, minlength=(V + 1) * V)  # ((V + 1) * V,)
+        return counts.reshape(V + 1, V).astype(float)  # ((V + 1) * V,) -> (V + 1, V)
 
     def loss(self, contexts, targets) -> float:
         """Mean cross-entropy (nats per token, without the add-k term), from the count table."""
-        contexts, targets = self.check_data(contexts, targets)
+        counts = self.bigram_counts(contexts, targets)  # (V + 1, V)
         logp = log_softmax(self.params["W"])  # (V + 1, V)
-        return float(-(self._counts(contexts, targets) * logp).sum() / len(targets))
+        return float(-(counts * logp).sum() / counts.sum())
 
     def loss_and_grads(self, contexts, targets) -> tuple[float, dict[str, np.ndarray]]:
         """Mean cross-entropy of the batch (nats/token) and its gradient ``{"W": (V + 1, V)}``.
@@ -260,11 +194,10 @@ class BigramLM(NeuralLM):
         row i, so the whole batch reduces to its count table C (V + 1, V): the gradient is
         ``(n_i * softmax(W[i]) - C[i]) / B`` with ``n_i`` the tokens after word i.
         """
-        contexts, targets = self.check_data(contexts, targets)
-        W, B = self.params["W"], len(targets)
-        counts = self._counts(contexts, targets)  # (V + 1, V): C[prev, next]
+        counts = self.bigram_counts(contexts, targets)  # (V + 1, V): C[prev, next]
+        B = counts.sum()  # tokens in the batch
         counts += self.add_k  # k imaginary sightings of every pair (add-k)
-        logp = log_softmax(W)  # (V + 1, V): every row's distribution
+        logp = log_softmax(self.params["W"])  # (V + 1, V): every row's distribution
         loss = -(counts * logp).sum() / B
         row_totals = counts.sum(axis=1, keepdims=True)  # (V + 1, 1): n_i (+ k V)
         grad = (row_totals * np.exp(logp) - counts) / B  # (V + 1, V)
@@ -296,15 +229,12 @@ class MLPLM(NeuralLM):
     {'E': (6, 3), 'W1': (6, 4), 'b1': (4,), 'W2': (4, 5), 'b2': (5,)}
     """
 
+    @validate(vocab_size=Int(min=2), context_size=Int(min=1), embed_dim=Int(min=1),
+              hidden=Int(min=1), weight_decay=Float(min=0), rng=Rng())
     def __init__(self, vocab_size: int, context_size: int = 3, embed_dim: int = 16,
                  hidden: int = 32, weight_decay: float = 0.0, *, rng: np.random.Generator):
-        self.vocab_size = check_int("vocab_size", vocab_size, minimum=2)
-        self.context_size = check_int("context_size", context_size, minimum=1)
-        d = check_int("embed_dim", embed_dim, minimum=1)
-        h = check_int("hidden", hidden, minimum=1)
-        self.weight_decay = check_float("weight_decay", weight_decay, minimum=0)
-        rng = check_rng("rng", rng)
-        n, V = self.context_size, self.vocab_size
+        self.vocab_size, self.context_size, self.weight_decay = vocab_size, context_size, weight_decay
+        n, V, d, h = context_size, vocab_size, embed_dim, hidden
         check_memory("vocab_size, context_size, embed_dim and hidden", 4 * ((V + 1) * d + n * d * h + h * V))
         self.params = {
             "E": rng.normal(0.0, 0.1, (V + 1, d)),
@@ -314,34 +244,40 @@ class MLPLM(NeuralLM):
             "b2": np.zeros(V),
         }
 
+    @validate(targets=Array(ndim=1, integer=True))
     def start_from_unigram(self, targets) -> MLPLM:
         """Set the output bias ``b2`` to the log unigram frequencies of ``targets`` (add-one).
 
         Training then starts near the unigram model instead of the uniform one and needs
         fewer steps. Returns the model.
         """
-        targets = check_array("targets", targets, ndim=1, integer=True)
         self.check_data(np.full((len(targets), self.context_size), self.vocab_size), targets)
         counts = np.bincount(targets, minlength=self.vocab_size) + 1.0  # (V,)
         self.params["b2"][:] = np.log(counts / counts.sum())
         return self
 
-    def _forward(self, contexts):
-        p = self.params
-        B = len(contexts)
+    def forward(self, contexts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The forward pass on ``contexts`` (B, n): the activations ``(x, h, z)``.
+
+        ``x`` (B, n * d) the concatenated embeddings, ``h`` (B, H) the hidden layer and ``z``
+        (B, V) the logits; backpropagation needs all three.
+        """
+        contexts = self._check_contexts(contexts)
+        p, B = self.params, len(contexts)
         x = p["E"][contexts].reshape(B, -1)  # (B, n, d) -> (B, n * d)
-        h = np.tanh(x @ p["W1"] + p["b1"])  # (B, H)
-        return x, h, h @ p["W2"] + p["b2"]  # logits (B, V)
+        h = np.tanh(x @ p["W1"] + p["b1"])  # (B, n * d) @ (n * d, H) -> (B, H)
+        z = h @ p["W2"] + p["b2"]  # (B, H) @ (H, V) -> (B, V)
+        return x, h, z
 
     def log_probs(self, contexts) -> np.ndarray:
         """Forward pass: log P(w | context) for each row of ``contexts`` (B, n): (B, V) nats."""
-        return log_softmax(self._forward(self._check_contexts(contexts))[2])
+        return log_softmax(self.forward(contexts)[2])
 
     def loss_and_grads(self, contexts, targets) -> tuple[float, dict[str, np.ndarray]]:
         """Mean cross-entropy of the batch (nats/token, plus the L2 penalty) and every gradient."""
         contexts, targets = self.check_data(contexts, targets)
         p, B = self.params, len(targets)
-        x, h, z = self._forward(contexts)
+        x, h, z = self.forward(contexts)  # (B, n * d), (B, H), (B, V)
         logp = log_softmax(z)  # (B, V)
         rows = np.arange(B)
         loss = -logp[rows, targets].mean()

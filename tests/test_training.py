@@ -1,4 +1,5 @@
-"""lmcore.training and lmcore.neural_lm against independent references, and notebook 07's numbers.
+"""Notebook 07's modules against independent references, and its numbers: lmcore.line_fit,
+lmcore.gradient_check, lmcore.optimizers, lmcore.training, lmcore.lm_data, lmcore.neural_lm.
 
 References: numpy.polyfit and scipy.stats.linregress (least squares), a literal copy of the
 slide's loop, the closed-form eigenvalues of a 2 x 2 matrix, per-token loops with
@@ -21,15 +22,20 @@ from scipy.special import log_softmax as scipy_log_softmax
 from lmcore import corpus
 from lmcore.exercises import _core, passes
 from lmcore.exercises import nb07 as exercises07
-from lmcore.neural_lm import (
-    MLPLM,
-    BigramLM,
-    build_vocab,
-    log_softmax,
-    make_examples,
-    replace_rare,
+from lmcore.gradient_check import gradient_check
+from lmcore.line_fit import (
+    LearningRateRun,
+    critical_learning_rate,
+    fit_line_gd,
+    learning_rate_run,
+    least_squares,
+    line_loss,
+    slide_line_data,
 )
+from lmcore.lm_data import build_vocab, make_examples, replace_rare, vocab_index
+from lmcore.neural_lm import MLPLM, BigramLM, log_softmax
 from lmcore.ngram import NGramModel, ngram_counts
+from lmcore.optimizers import SGD, Adam
 from lmcore.plotting import close
 from lmcore.plotting.training import (
     learning_rate_figure,
@@ -37,19 +43,8 @@ from lmcore.plotting.training import (
     probability_agreement_figure,
     training_curves_figure,
 )
-from lmcore.training import (
-    Adam,
-    DivergenceError,
-    History,
-    critical_learning_rate,
-    fit_line_gd,
-    gradient_check,
-    least_squares,
-    line_loss,
-    slide_line_data,
-    train,
-)
-from lmcore.widgets.training import learning_rate_panel
+from lmcore.training import DivergenceError, History, one_blas_thread, train
+from lmcore.widgets.training import learning_rate_panel, run_and_draw
 
 SMALL = [["the", "cat", "sat"], ["the", "dog", "sat"], ["a", "cat", "ran"],
          ["the", "cat", "ran", "home"], ["a", "dog", "sat", "home"]]
@@ -302,6 +297,38 @@ def test_bigram_with_add_k_converges_to_add_k_smoothing():
     assert np.abs(p_neural - table).max() < 1e-4
 
 
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 10_000), st.integers(2, 6), st.integers(1, 30))
+def test_bigram_counts_match_a_counting_loop(seed, V, B):
+    rng = np.random.default_rng(seed)
+    contexts, targets = rng.integers(0, V + 1, size=(B, 1)), rng.integers(0, V, size=B)
+    want = np.zeros((V + 1, V))
+    for prev, nxt in zip(contexts[:, 0], targets):
+        want[prev, nxt] += 1
+    np.testing.assert_array_equal(BigramLM(V).bigram_counts(contexts, targets), want)
+
+
+def test_mlp_forward_returns_the_activations():
+    model = MLPLM(5, context_size=2, embed_dim=3, hidden=4, rng=np.random.default_rng(0))
+    contexts = np.array([[5, 5], [0, 4], [3, 1]])
+    x, h, z = model.forward(contexts)
+    p = model.params
+    for row, xr, hr, zr in zip(contexts, x, h, z):  # one token at a time
+        want_x = np.concatenate([p["E"][i] for i in row])
+        np.testing.assert_allclose(xr, want_x)
+        np.testing.assert_allclose(hr, np.tanh(want_x @ p["W1"] + p["b1"]), atol=1e-12)
+        np.testing.assert_allclose(zr, hr @ p["W2"] + p["b2"], atol=1e-12)
+    with pytest.raises(ValueError, match="contexts"):
+        model.forward(np.array([[6, 0]]))
+
+
+def test_vocab_index_numbers_the_words_in_order():
+    vocab = build_vocab(SMALL)
+    assert vocab_index(vocab) == {w: i for i, w in enumerate(vocab)}
+    with pytest.raises(ValueError, match="vocab"):
+        vocab_index(("a", "a", "</s>", "<unk>"))
+
+
 def test_log_softmax_is_stable_and_shift_invariant():
     z = np.array([[1000.0, 0.0, -1000.0], [1.0, 2.0, 3.0]])
     np.testing.assert_allclose(log_softmax(z), scipy_log_softmax(z, axis=-1), atol=1e-12)
@@ -391,6 +418,26 @@ def test_adam_matches_the_textbook_update():
         v = 0.999 * v + 0.001 * g * g
         ref -= 0.1 * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
     np.testing.assert_allclose(p["w"], ref, rtol=1e-10)
+
+
+def test_sgd_is_one_step_against_the_gradient():
+    p = {"w": np.array([1.0, -2.0]), "b": np.array([[0.5]])}
+    SGD(lr=0.25).update(p, {"w": np.array([4.0, 4.0]), "b": np.array([[-2.0]])})
+    assert p["w"].tolist() == [0.0, -3.0] and p["b"].tolist() == [[1.0]]
+    with pytest.raises(TypeError, match="grads"):
+        SGD(lr=0.1).update(p, [1.0])
+
+
+def test_one_blas_thread_limits_blas_inside_the_block_only():
+    from threadpoolctl import threadpool_info
+
+    def blas_threads():
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    before = blas_threads()
+    with one_blas_thread():
+        assert all(n == 1 for n in blas_threads())
+    assert blas_threads() == before
 
 
 def _mlp_run(seed):
@@ -539,23 +586,44 @@ def test_notebook_mlp_beats_the_bigrams(stories):
 
 
 # ---------------------------------------------------------------------------- figures, panel
-def test_learning_rate_figure_names_the_regime():
+def test_learning_rate_run_names_the_regime():
     x, y = slide_line_data()
+    crit = critical_learning_rate(x)
+    best = np.polyfit(x, y, 1)  # independent: numpy's least squares
     for lr, regime in [(0.01, "too small"), (0.5, "good"), (10**-0.05, "good"), (1.0, "diverges"),
                        (1e3, "diverges")]:
-        fig = learning_rate_figure(x, y, lr=lr, epochs=50)
+        run = learning_rate_run(x, y, lr=lr, epochs=50)
+        assert run.regime == regime and run.critical == crit and run.lr == lr
+        np.testing.assert_allclose(run.best, best, rtol=1e-9)
+        if run.fit is not None:  # "good": within 1% of the way from (0, 0) to the minimum
+            left = np.hypot(*(run.fit.path[-1] - best)) / np.hypot(*best)
+            assert (left < 0.01) == (regime == "good")
+    assert learning_rate_run(x, y, lr=1e3, epochs=50).fit is None  # overflowed
+    run = learning_rate_run(x, y, lr=0.5, epochs=50)
+    i, j = 7, 31  # one point of the surface, by hand
+    m, b = run.slopes[i, j], run.intercepts[i, j]
+    assert run.surface[i, j] == pytest.approx(0.5 * np.mean((m * x + b - y) ** 2), rel=1e-12)
+    with pytest.raises(ValueError, match="lr"):
+        learning_rate_run(x, y, lr=-1)
+
+
+def test_learning_rate_figure_draws_the_run():
+    x, y = slide_line_data()
+    for lr, regime in [(0.01, "too small"), (0.5, "good"), (1e3, "diverges")]:
+        fig = learning_rate_figure(learning_rate_run(x, y, lr=lr, epochs=50))
         assert regime in fig._suptitle.get_text()
         loss_ax, surf_ax = fig.axes[:2]
         assert loss_ax.get_xlabel() == "epoch" and "log scale" in loss_ax.get_ylabel()
         assert (surf_ax.get_xlabel(), surf_ax.get_ylabel()) == ("slope", "intercept")
         close(fig)
-    fig = learning_rate_figure(x, y, lr=0.5, epochs=50)
+    fig = run_and_draw(x, y, lr=0.5, epochs=50)
     path = fig.axes[1].lines[0]
     fit = fit_line_gd(x, y, lr=0.5, epochs=50)
     np.testing.assert_allclose(path.get_xdata(), fit.path[:, 0])
     close(fig)
-    with pytest.raises(ValueError, match="lr"):
-        learning_rate_figure(x, y, lr=-1)
+    with pytest.raises(TypeError, match="run"):
+        learning_rate_figure(x)
+    assert isinstance(learning_rate_run(x, y), LearningRateRun)
 
 
 def test_line_fit_and_agreement_figures():

@@ -1,7 +1,9 @@
 """Figures for notebook 07 (training by gradient descent).
 
-Pure functions: they take data, fits or training histories and return a Figure.
-:func:`learning_rate_figure` is the render function of the learning-rate panel.
+Pure functions: they take data, fits or training histories and return a Figure; they
+compute nothing but what they draw. :func:`learning_rate_figure` draws one
+:class:`lmcore.line_fit.LearningRateRun` (``learning_rate_figure.update`` redraws a new run in
+place, for the learning-rate panel of :mod:`lmcore.widgets.training`).
 """
 
 from __future__ import annotations
@@ -11,20 +13,10 @@ import math
 import numpy as np
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from lmcore._checks import check_float, check_int
+from lmcore.line_fit import SURFACE_WINDOW, LearningRateRun
 from lmcore.plotting import CMAP, PALETTE, new_figure
 from lmcore.plotting.live import FigureParts, keep, kept
-from lmcore.training import (
-    DivergenceError,
-    History,
-    critical_learning_rate,
-    fit_line_gd,
-    least_squares,
-    line_loss,
-)
-
-#: The window of the loss-surface plot: (slope range, intercept range).
-SURFACE_WINDOW = ((-1.0, 7.0), (-1.0, 9.0))
+from lmcore.training import History
 
 
 def line_fit_figure(x, y, lines: dict):
@@ -52,59 +44,47 @@ def line_fit_figure(x, y, lines: dict):
     return fig
 
 
-def _regime(lr: float, critical: float, fit, best) -> str:
-    """"diverges" above the critical rate; "good" if within 1% of the way to the minimum."""
-    if fit is None or lr >= critical:
-        return "diverges"
-    remaining = np.hypot(*(fit.path[-1] - best)) / max(np.hypot(*(fit.path[0] - best)), 1e-12)
-    return "good" if remaining < 0.01 else "too small"
+def _title(run: LearningRateRun) -> str:
+    return (f"Learning rate {run.lr:.3g}: {run.regime} (gradient descent is stable below "
+            f"{run.critical:.3g})")
 
 
-def _learning_rate_view(x, y, lr: float = 0.5, epochs: int = 50) -> dict:
-    """What :func:`learning_rate_figure` draws: the ``fit`` (None if it overflowed), the
-    least-squares ``best`` and ``best_loss``, the loss ``excess`` above the minimum per epoch
-    (None if it overflowed) and the ``title``."""
-    lr = check_float("lr", lr, minimum=0, min_inclusive=False)
-    epochs = check_int("epochs", epochs, minimum=1)
-    critical = critical_learning_rate(x)
-    try:
-        fit = fit_line_gd(x, y, lr=lr, epochs=epochs)
-    except DivergenceError:  # overflowed: nothing finite to draw
-        fit = None
-    best = least_squares(x, y)
-    best_loss = line_loss(x, y, *best)
-    regime = _regime(lr, critical, fit, np.array(best))
-    excess = None if fit is None else np.maximum(fit.losses - best_loss, 1e-16)  # (epochs + 1,)
-    return {"fit": fit, "best": best, "best_loss": best_loss, "excess": excess,
-            "title": f"Learning rate {lr:.3g}: {regime} (gradient descent is stable below "
-                     f"{critical:.3g})"}
+def _excess(run: LearningRateRun) -> np.ndarray:
+    """The loss above the minimum per epoch, (epochs + 1,), floored for the log axis."""
+    return np.maximum(run.fit.losses - run.best_loss, 1e-16)
 
 
-def learning_rate_figure(x, y, lr: float = 0.5, epochs: int = 50):
-    """Gradient descent on the line fit at learning rate ``lr``: loss curve and path.
+def _check_run(run) -> LearningRateRun:
+    if not isinstance(run, LearningRateRun):
+        raise TypeError(f"run must be a LearningRateRun (from lmcore.line_fit.learning_rate_run), "
+                        f"got {type(run).__name__}")
+    return run
+
+
+def learning_rate_figure(run: LearningRateRun):
+    """One run of gradient descent on the line fit (``learning_rate_run``): loss curve and path.
 
     Left: how far the loss (half mean squared error) is above its least-squares minimum
     after each epoch, on a log scale (a straight falling line is steady convergence).
     Right: the loss surface over (slope, intercept), the path of the parameters from (0, 0),
-    and the minimum (a star). The title says whether this ``lr`` is too small (not within 1%
-    of the way after ``epochs``), good, or diverges (above ``2 / lambda_max``).
+    and the minimum (a star). The title says whether the run's ``lr`` is too small (not
+    within 1% of the way after its epochs), good, or diverges (above ``2 / lambda_max``).
     """
-    view = _learning_rate_view(x, y, lr, epochs)
-    fit, best, best_loss = view["fit"], view["best"], view["best_loss"]
-    fig, (ax_loss, ax_surf) = new_figure(view["title"], "epoch",
+    run = _check_run(run)
+    fit, best, best_loss = run.fit, run.best, run.best_loss
+    fig, (ax_loss, ax_surf) = new_figure(_title(run), "epoch",
                                          "loss above the minimum (log scale)",
                                          figsize=(10.0, 4.0), ncols=2)
     keep(fig, title=FigureParts.suptitle(fig), loss=None, overflow=None, path=None)
     if fit is not None:
-        _loss_line(fig, ax_loss, view["excess"])
+        _loss_line(fig, ax_loss, _excess(run))
     else:
         _overflow_note(fig, ax_loss)
     ax_loss.set_yscale("log")
-    ax_loss.set_title(f"{epochs} epochs of gradient descent", fontsize=10)
+    ax_loss.set_title(f"{run.epochs} epochs of gradient descent", fontsize=10)
 
     (m_lo, m_hi), (b_lo, b_hi) = SURFACE_WINDOW
-    slopes, intercepts = np.meshgrid(np.linspace(m_lo, m_hi, 50), np.linspace(b_lo, b_hi, 50))
-    surface = line_loss(x, y, slopes, intercepts)  # (50, 50)
+    slopes, intercepts, surface = run.slopes, run.intercepts, run.surface  # (50, 50) each
     levels = best_loss + (surface.max() - best_loss) * np.linspace(0, 1, 14) ** 2
     ax_surf.contourf(slopes, intercepts, surface, levels=levels, cmap=CMAP, alpha=0.85)
     ax_surf.contour(slopes, intercepts, surface, levels=levels[1:], colors="white",
@@ -153,18 +133,19 @@ def _path_line(fig, ax, path):
     return line
 
 
-def _update_learning_rate_figure(fig, x, y, lr: float = 0.5, epochs: int = 50) -> None:
-    """Redraw a :func:`learning_rate_figure` in place at a new ``lr`` (same data and epochs)."""
-    view = _learning_rate_view(x, y, lr, epochs)
+def _update_learning_rate_figure(fig, run: LearningRateRun) -> None:
+    """Redraw a :func:`learning_rate_figure` in place for a new run (same data and epochs)."""
+    run = _check_run(run)
     parts = kept(fig)
     ax_loss, ax_surf = fig.axes[0], fig.axes[1]
-    parts["title"].set_text(view["title"])
-    fit = view["fit"]
+    parts["title"].set_text(_title(run))
+    fit = run.fit
     loss, path = parts["loss"], parts["path"]
     if fit is not None:
+        excess = _excess(run)
         if loss is None:
-            loss = _loss_line(fig, ax_loss, view["excess"])
-        loss.set_data(np.arange(len(view["excess"])), view["excess"])
+            loss = _loss_line(fig, ax_loss, excess)
+        loss.set_data(np.arange(len(excess)), excess)
         if path is None:
             path = _path_line(fig, ax_surf, fit.path)
         path.set_data(fit.path[:, 0], fit.path[:, 1])
