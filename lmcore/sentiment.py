@@ -18,10 +18,8 @@ split is a noisy estimate (on five examples, one test review gives 0 % or 100 %)
 share of positives in each, train on ``k - 1`` folds, score on the one left out, and report
 the mean and standard deviation of the ``k`` accuracies (:func:`evaluate`).
 
-Data: :func:`load_reviews` reads ``lmcore/data/reviews.tsv``, 850 short reviews written for
-this course (see ``lmcore/data/REVIEWS.md``). A larger public labelled set, the UCI
-Sentiment Labelled Sentences, comes from :func:`lmcore.datasets.uci_sentiment` (downloaded
-only when called, verified, cached), parsed by :func:`read_labelled_sentences`.
+Data: :mod:`lmcore.reviews` reads the course's 850 labelled reviews (:func:`load_reviews`,
+re-exported here) and the public UCI sentences.
 
 The models are scikit-learn pipelines, the library the slide uses; this module adds the
 evaluation and the read-outs (weights, per-word contributions, confusion matrix).
@@ -33,9 +31,6 @@ evaluation and the read-outs (weights, per-word contributions, confusion matrix)
 
 from __future__ import annotations
 
-import zipfile
-from importlib import resources
-from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -45,113 +40,93 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 
-from lmcore._checks import check_array, check_float, check_int, check_list, read_text_file
-from lmcore.corpus import words
-from lmcore.datasets import default_cache_dir  # noqa: F401 (moved there; kept importable here)
+from lmcore._checks import check_array, check_list
+from lmcore.reviews import LABELS, NEGATIONS, Reviews, has_negation, load_reviews, read_labelled_sentences
+from lmcore.validation import Bool, Choice, Custom, Float, Int, Rule, Str, validate
 
-#: Class names, indexed by label: 0 = negative, 1 = positive.
-LABELS = ("negative", "positive")
-
-#: Words that flip or cancel what follows them (used to pick out the "negation" reviews).
-NEGATIONS = frozenset({"not", "no", "never", "nothing", "nobody", "none", "nor", "neither",
-                       "cannot", "without", "hardly", "don't", "doesn't", "didn't", "isn't",
-                       "wasn't", "won't", "can't", "couldn't", "wouldn't"})
+__all__ = [
+    "SOLVER", "bag_of_words_pipeline", "fold_accuracies", "evaluate",
+    "cross_validated_probabilities", "confusion_matrix", "RegularisationCurve",
+    "regularisation_curve", "top_words", "word_contributions",
+    # re-exported from lmcore.reviews
+    "LABELS", "NEGATIONS", "Reviews", "load_reviews", "read_labelled_sentences", "has_negation",
+]
 
 #: Solver settings used everywhere, so no fit stops early with a ConvergenceWarning.
 SOLVER = {"solver": "newton-cg", "max_iter": 1000, "tol": 1e-6}
 
 
-class Reviews(NamedTuple):
-    """Labelled reviews: ``texts`` (list of str), ``labels`` (int array, 1 = positive),
-    ``domains`` (list of str, e.g. ``"films"``)."""
-
-    texts: list[str]
-    labels: np.ndarray
-    domains: list[str]
-
-
-# --------------------------------------------------------------------------- the bundled set
+# ------------------------------------------------------------------------ argument rules
+def _ngram_range(name, value):
+    if (not isinstance(value, tuple) or len(value) != 2
+            or not all(isinstance(n, int) and not isinstance(n, bool) for n in value)
+            or not 1 <= value[0] <= value[1]):
+        raise ValueError(f"{name} must be a tuple (low, high) of ints with 1 <= low <= high, "
+                         f"got {value!r}")
+    return value
 
 
-def load_reviews(path=None) -> Reviews:
-    """Read the course's labelled reviews (``label<TAB>domain<TAB>text`` with a header line).
-
-    Args:
-        path: a TSV file in that format; ``None`` reads the bundled ``data/reviews.tsv``.
-
-    Returns:
-        ``Reviews(texts, labels, domains)``, in file order; ``labels`` is an int array of 0/1.
-
-    >>> r = load_reviews()
-    >>> r.labels[0], r.domains[0], r.texts[0][:24]
-    (np.int64(1), 'films', 'A warm, funny film that ')
-    """
-    if path is None:
-        raw = resources.files("lmcore").joinpath("data", "reviews.tsv").read_text("utf-8")
-    else:
-        raw = read_text_file(path)  # clear errors that name the file; a UTF-8 BOM is fine
-    lines = raw.splitlines()
-    if not lines or lines[0] != "label\tdomain\ttext":
-        where = "path" if path is None else f"path {str(path)!r}"
-        raise ValueError(f"{where} must point to a TSV file whose first line is 'label<TAB>domain<TAB>text'")
-    texts, labels, domains = [], [], []
-    for number, line in enumerate(lines[1:], start=2):
-        parts = line.split("\t")
-        if len(parts) != 3 or parts[0] not in ("0", "1") or not parts[1] or not parts[2].strip():
-            raise ValueError(f"path: line {number} is not 'label<TAB>domain<TAB>text' with "
-                             f"label 0 or 1: {line[:60]!r}")
-        labels.append(int(parts[0]))
-        domains.append(parts[1])
-        texts.append(parts[2])
-    if not texts:
-        raise ValueError("path holds a header but no reviews")
-    return Reviews(texts, np.array(labels, dtype=np.int64), domains)
+def _estimator(name, value):
+    if not all(callable(getattr(value, m, None)) for m in ("fit", "predict")):
+        raise TypeError(f"{name} must be a scikit-learn estimator with fit and predict, "
+                        f"got {type(value).__name__}")
+    return value
 
 
-# --------------------------------------------------------------------- a larger public set
-
-
-def read_labelled_sentences(path) -> Reviews:
-    """Parse the UCI "Sentiment Labelled Sentences" zip archive (Kotzias et al., 2015).
-
-    Every member named ``*_labelled.txt`` holds lines ``sentence<TAB>label`` (label 0 or 1);
-    its domain is the first word of the file name (``amazon``, ``imdb``, ``yelp``). Members
-    are read in sorted order; macOS metadata (``__MACOSX/``) is skipped.
-    """
-    path = Path(path)
+def _fitted_pipeline(name, value):
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ValueError(f"path {path.name!r} is not a readable zip archive: {exc}") from None
-    texts, labels, domains = [], [], []
-    with archive:
-        members = sorted(n for n in archive.namelist() if n.endswith("_labelled.txt")
-                         and not n.startswith("__MACOSX") and not Path(n).name.startswith("._"))
-        if not members:
-            raise ValueError(f"path {path.name!r} holds no '*_labelled.txt' file")
-        for member in members:
-            domain = Path(member).name.removesuffix("_labelled.txt").split("_")[0]
-            data = archive.read(member)
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                text = data.decode("latin-1")
-            for number, line in enumerate(text.splitlines(), start=1):
-                if not line.strip():
-                    continue
-                sentence, tab, label = line.rstrip().rpartition("\t")
-                if not tab or label.strip() not in ("0", "1") or not sentence.strip():
-                    raise ValueError(f"path: {member} line {number} is not "
-                                     f"'sentence<TAB>0|1': {line[:60]!r}")
-                texts.append(sentence.strip())
-                labels.append(int(label))
-                domains.append(domain)
-    return Reviews(texts, np.array(labels, dtype=np.int64), domains)
+        value.named_steps["vectorizer"].get_feature_names_out()
+        value.named_steps["classifier"].coef_[0]
+    except (AttributeError, KeyError, TypeError, ValueError):
+        raise TypeError(f"{name} must be a fitted bag_of_words_pipeline(...)") from None
+    return value
+
+
+#: Rules: a scikit-learn estimator (fit and predict); a fitted bag_of_words_pipeline.
+ESTIMATOR, FITTED_PIPELINE = Custom(_estimator), Custom(_fitted_pipeline)
+
+
+def _texts(name, value) -> list[str]:
+    texts = check_list(name, value, "a list of strings (one review each)")
+    if not all(isinstance(t, str) for t in texts):
+        raise TypeError(f"{name} must be a list of strings (one review each)")
+    return texts
+
+
+class Labels(Rule):
+    """0/1 labels, one per text of the argument ``texts`` (checked before), as an int array;
+    ``folds=True``: at least 2 of each class, so a stratified split is possible."""
+
+    def __init__(self, folds=False):
+        super().__init__()
+        self.folds = folds
+
+    def check(self, name, value, checked):
+        labels, n = np.asarray(value), len(checked["texts"])
+        if labels.shape != (n,):
+            raise ValueError(f"{name} must hold one label per text: {n} texts, "
+                             f"{name} of shape {labels.shape}")
+        if labels.size == 0 or not np.isin(labels, (0, 1)).all():
+            raise ValueError(f"{name} must be 0 (negative) or 1 (positive), and not empty")
+        if self.folds and min(np.sum(labels == 0), np.sum(labels == 1)) < 2:
+            raise ValueError(f"{name} must hold at least 2 examples of each class")
+        return labels.astype(np.int64)
+
+
+def _smallest_class(arguments) -> int:
+    """The upper bound of ``folds``: every fold needs an example of each class."""
+    labels = arguments["labels"]
+    return int(min(np.sum(labels == 0), np.sum(labels == 1)))
+
+
+#: The rules of the cross-validating functions: a model, its data, the folds and the seed.
+CV_RULES = dict(texts=Custom(_texts), labels=Labels(folds=True), folds=Int(min=2, max=_smallest_class),
+                seed=Int(min=0, max=2**32 - 1))
 
 
 # ------------------------------------------------------------------------------- modelling
-
-
+@validate(ngram_range=Custom(_ngram_range), tfidf=Bool(), C=Float(min=0, open_min=True),
+          stop_words=Choice(None, "english"))
 def bag_of_words_pipeline(ngram_range=(1, 1), tfidf: bool = False, C: float = 1.0,
                           stop_words=None) -> Pipeline:
     """A scikit-learn pipeline: word counts (or TF-IDF) -> logistic regression.
@@ -166,68 +141,36 @@ def bag_of_words_pipeline(ngram_range=(1, 1), tfidf: bool = False, C: float = 1.
     >>> list(p.named_steps["vectorizer"].get_feature_names_out())
     ['bad', 'good', 'not', 'not good']
     """
-    if (not isinstance(ngram_range, tuple) or len(ngram_range) != 2
-            or not all(isinstance(n, int) and not isinstance(n, bool) for n in ngram_range)
-            or not 1 <= ngram_range[0] <= ngram_range[1]):
-        raise ValueError(f"ngram_range must be a tuple (low, high) of ints with 1 <= low <= "
-                         f"high, got {ngram_range!r}")
-    if not isinstance(tfidf, bool):
-        raise TypeError(f"tfidf must be True or False, got {type(tfidf).__name__}")
-    C = check_float("C", C, minimum=0, min_inclusive=False)
-    if stop_words not in (None, "english"):
-        raise ValueError(f"stop_words must be None or 'english', got {stop_words!r}")
     vectorizer = (TfidfVectorizer if tfidf else CountVectorizer)(ngram_range=ngram_range,
                                                                  stop_words=stop_words)
     return Pipeline([("vectorizer", vectorizer),
                      ("classifier", LogisticRegression(C=C, **SOLVER))])
 
 
-def _check_data(texts, labels, folds: int | None = None):
-    texts = check_list("texts", texts, "a list of strings (one review each)")
-    if not all(isinstance(t, str) for t in texts):
-        raise TypeError("texts must be a list of strings (one review each)")
-    texts = list(texts)
-    labels = np.asarray(labels)
-    if labels.shape != (len(texts),):
-        raise ValueError(f"labels must hold one label per text: {len(texts)} texts, "
-                         f"labels of shape {labels.shape}")
-    if labels.size == 0 or not np.isin(labels, (0, 1)).all():
-        raise ValueError("labels must be 0 (negative) or 1 (positive), and not empty")
-    labels = labels.astype(np.int64)
-    if folds is not None:
-        smallest = int(min(np.sum(labels == 0), np.sum(labels == 1)))
-        if smallest < 2:
-            raise ValueError("labels must hold at least 2 examples of each class")
-        folds = check_int("folds", folds, minimum=2, maximum=smallest)
-    return texts, labels, folds
-
-
-def _check_pipeline(pipeline) -> None:
-    if not all(callable(getattr(pipeline, m, None)) for m in ("fit", "predict")):
-        raise TypeError(f"pipeline must be a scikit-learn estimator with fit and predict, "
-                        f"got {type(pipeline).__name__}")
-
-
-def _splits(labels: np.ndarray, folds: int, seed: int):
-    seed = check_int("seed", seed, minimum=0, maximum=2**32 - 1)
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    return list(splitter.split(np.zeros(len(labels)), labels))
-
-
+@validate(pipeline=ESTIMATOR, **CV_RULES)
 def fold_accuracies(pipeline, texts, labels, folds: int = 5, seed: int = 0) -> np.ndarray:
     """Accuracy (share in [0, 1]) on each held-out fold of stratified k-fold CV; shape ``(folds,)``.
 
     A fresh copy of ``pipeline`` (``sklearn.base.clone``) is fitted on the other folds each
     time, vocabulary included, so nothing about the held-out reviews leaks into training.
+
+    >>> texts = ["good", "great fun", "bad", "awful day", "good day", "bad fun"]
+    >>> fold_accuracies(bag_of_words_pipeline(), texts, [1, 1, 0, 0, 1, 0], folds=2).shape
+    (2,)
     """
-    _check_pipeline(pipeline)
-    texts, labels, folds = _check_data(texts, labels, folds)
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     scores = []
-    for train, test in _splits(labels, folds, seed):
+    for train, test in splitter.split(texts, labels):  # each fold's share of positives alike
         model = clone(pipeline).fit([texts[i] for i in train], labels[train])
         predicted = model.predict([texts[i] for i in test])
         scores.append(float(np.mean(predicted == labels[test])))
     return np.array(scores)
+
+
+def _splits(labels: np.ndarray, folds: int, seed: int):
+    """The folds of :func:`fold_accuracies` (checked arguments)."""
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    return list(splitter.split(np.zeros(len(labels)), labels))
 
 
 def evaluate(pipeline, texts, labels, folds: int = 5, seed: int = 0) -> tuple[float, float]:
@@ -245,14 +188,13 @@ def evaluate(pipeline, texts, labels, folds: int = 5, seed: int = 0) -> tuple[fl
     return float(scores.mean()), float(scores.std())
 
 
+@validate(pipeline=ESTIMATOR, **CV_RULES)
 def cross_validated_probabilities(pipeline, texts, labels, folds: int = 5,
                                   seed: int = 0) -> np.ndarray:
     """P(positive) of every review from the model that did *not* see it; shape ``(len(texts),)``.
 
     Same folds as :func:`evaluate`. The predicted label is ``probability > 0.5``.
     """
-    _check_pipeline(pipeline)
-    texts, labels, folds = _check_data(texts, labels, folds)
     out = np.empty(len(texts))
     for train, test in _splits(labels, folds, seed):
         model = clone(pipeline).fit([texts[i] for i in train], labels[train])
@@ -279,6 +221,13 @@ def confusion_matrix(labels, predicted) -> np.ndarray:
     return matrix
 
 
+def _positive_values(name, value) -> np.ndarray:
+    values = check_array(name, value)
+    if values.ndim != 1 or values.size == 0 or np.any(values <= 0):
+        raise ValueError(f"{name} must be a non-empty 1-D sequence of positive numbers")
+    return values
+
+
 class RegularisationCurve(NamedTuple):
     """Accuracy against C: arrays of shape ``(len(Cs),)``, accuracies as shares in [0, 1]."""
 
@@ -288,6 +237,9 @@ class RegularisationCurve(NamedTuple):
     train_mean: np.ndarray
 
 
+@validate(texts=Custom(_texts), labels=Labels(folds=True), Cs=Custom(_positive_values),
+          folds=Int(min=2, max=_smallest_class), seed=Int(min=0, max=2**32 - 1),
+          ngram_range=Custom(_ngram_range))
 def regularisation_curve(texts, labels, Cs, folds: int = 5, seed: int = 0,
                          ngram_range=(1, 1)) -> RegularisationCurve:
     """Cross-validated (and training) accuracy of :func:`bag_of_words_pipeline` for each C.
@@ -295,10 +247,6 @@ def regularisation_curve(texts, labels, Cs, folds: int = 5, seed: int = 0,
     Equivalent to calling :func:`evaluate` once per C, but each fold's vocabulary is built
     once and shared by all values of C (it does not depend on C), so it is ~2x faster.
     """
-    texts, labels, folds = _check_data(texts, labels, check_int("folds", folds, minimum=2))
-    Cs = check_array("Cs", Cs)
-    if Cs.ndim != 1 or Cs.size == 0 or not np.all(np.isfinite(Cs)) or np.any(Cs <= 0):
-        raise ValueError("Cs must be a non-empty 1-D sequence of positive numbers")
     test_acc = np.zeros((Cs.size, folds))  # (C, fold)
     train_acc = np.zeros((Cs.size, folds))  # (C, fold)
     template = bag_of_words_pipeline(ngram_range)
@@ -315,18 +263,7 @@ def regularisation_curve(texts, labels, Cs, folds: int = 5, seed: int = 0,
 
 
 # ------------------------------------------------------------------------------- read-outs
-
-
-def _fitted_parts(pipeline):
-    try:
-        vectorizer, model = pipeline.named_steps["vectorizer"], pipeline.named_steps["classifier"]
-        names = vectorizer.get_feature_names_out()
-        weights = model.coef_[0]
-    except (AttributeError, KeyError, TypeError, ValueError):
-        raise TypeError("pipeline must be a fitted bag_of_words_pipeline(...)") from None
-    return vectorizer, model, names, weights
-
-
+@validate(pipeline=FITTED_PIPELINE, k=Int(min=1))
 def top_words(pipeline, k: int = 10) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
     """The ``k`` most positive and ``k`` most negative features of a fitted pipeline.
 
@@ -337,14 +274,15 @@ def top_words(pipeline, k: int = 10) -> tuple[list[tuple[str, float]], list[tupl
     >>> [w for w, _ in top_words(p, 1)[0]], [w for w, _ in top_words(p, 1)[1]]
     (['good'], ['bad'])
     """
-    k = check_int("k", k, minimum=1)
-    _, _, names, weights = _fitted_parts(pipeline)
+    names = pipeline.named_steps["vectorizer"].get_feature_names_out()
+    weights = pipeline.named_steps["classifier"].coef_[0]  # (vocabulary size,)
     positive = sorted(range(len(names)), key=lambda j: (-weights[j], names[j]))[:k]
     negative = sorted(range(len(names)), key=lambda j: (weights[j], names[j]))[:k]
     return ([(str(names[j]), float(weights[j])) for j in positive],
             [(str(names[j]), float(weights[j])) for j in negative])
 
 
+@validate(pipeline=FITTED_PIPELINE, text=Str())
 def word_contributions(pipeline, text: str) -> list[tuple[str, float]]:
     """How much each feature of ``text`` pushes a fitted pipeline towards "positive".
 
@@ -356,20 +294,9 @@ def word_contributions(pipeline, text: str) -> list[tuple[str, float]]:
     >>> [w for w, _ in word_contributions(p, "a good day, not bad")]
     ['bad', 'good', 'day']
     """
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a str, got {type(text).__name__}")
-    vectorizer, _, names, weights = _fitted_parts(pipeline)
-    row = vectorizer.transform([text]).tocsr()  # (1, vocabulary size), sparse
-    pairs = [(str(names[j]), float(v * weights[j])) for j, v in zip(row.indices, row.data)]
-    return sorted(pairs, key=lambda p: (-abs(p[1]), p[0]))
-
-
-def has_negation(text: str) -> bool:
-    """True if ``text`` holds a negation word (:data:`NEGATIONS`): not, no, never, ...
-
-    >>> has_negation("Not bad at all"), has_negation("Nothing works"), has_negation("Great")
-    (True, True, False)
-    """
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a str, got {type(text).__name__}")
-    return any(w in NEGATIONS for w in words(text))
+    vectorizer = pipeline.named_steps["vectorizer"]
+    weights = pipeline.named_steps["classifier"].coef_[0]  # (vocabulary size,) nats per count
+    names = vectorizer.get_feature_names_out()
+    row = vectorizer.transform([text]).tocsr()  # (1, vocabulary size), sparse: the text's counts
+    pairs = [(str(names[j]), float(value * weights[j])) for j, value in zip(row.indices, row.data)]
+    return sorted(pairs, key=lambda pair: (-abs(pair[1]), pair[0]))

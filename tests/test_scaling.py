@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import curve_fit
 
-from lmcore import scaling
+from lmcore import learning_curves, scaling, scaling_laws
 from lmcore.ngram import NGramModel
 
 
@@ -39,18 +39,18 @@ def test_noisy_fit_agrees_with_scipy_curve_fit():
 
 def test_published_laws_by_hand():
     # at D = D_c and N = N_c Kaplan's laws give exactly 1 nat; Chinchilla: E + A/N^a + B/D^b
-    assert scaling.kaplan_loss_vs_data(5.4e13) == pytest.approx(1.0)
-    assert scaling.kaplan_loss_vs_params(8.8e13) == pytest.approx(1.0)
-    assert scaling.kaplan_loss_vs_data(5.4e11) == pytest.approx(100 ** 0.095)
+    assert scaling_laws.kaplan_loss_vs_data(5.4e13) == pytest.approx(1.0)
+    assert scaling_laws.kaplan_loss_vs_params(8.8e13) == pytest.approx(1.0)
+    assert scaling_laws.kaplan_loss_vs_data(5.4e11) == pytest.approx(100 ** 0.095)
     N, D = 70e9, 1.4e12
-    assert scaling.chinchilla_loss(N, D) == pytest.approx(1.69 + 406.4 / N**0.34 + 410.7 / D**0.28)
+    assert scaling_laws.chinchilla_loss(N, D) == pytest.approx(1.69 + 406.4 / N**0.34 + 410.7 / D**0.28)
 
 
 def test_learning_curve_matches_fitting_by_hand():
     train = [["a", "b", "c"], ["b", "c", "a"], ["c", "a", "b"], ["a", "c", "b"]] * 10
     test = [["a", "b", "c"], ["c", "b", "a"]]
     sizes = [3, 12, 60]
-    curve = scaling.learning_curve(lambda: NGramModel(2, smoothing="add-k"), (train, test), sizes,
+    curve = learning_curves.learning_curve(lambda: NGramModel(2, smoothing="add-k"), (train, test), sizes,
                                    np.random.default_rng(3))
     order = [train[i] for i in np.random.default_rng(3).permutation(len(train))]
     for size, value in zip(sizes, curve):
@@ -73,12 +73,12 @@ def test_learning_curve_bad_input():
     good = ([["a", "b"]] * 5, [["a"]])
     rng = np.random.default_rng(0)
     with pytest.raises(TypeError, match="model_factory"):
-        scaling.learning_curve(3, good, [1], rng)
+        learning_curves.learning_curve(3, good, [1], rng)
     with pytest.raises(TypeError, match="corpus"):
-        scaling.learning_curve(NGramModel, [["a"]], [1], rng)
+        learning_curves.learning_curve(NGramModel, [["a"]], [1], rng)
     with pytest.raises(ValueError, match="sizes"):
-        scaling.learning_curve(lambda: NGramModel(2), good, [5, 2], rng)
+        learning_curves.learning_curve(lambda: NGramModel(2), good, [5, 2], rng)
     with pytest.raises(ValueError, match="sizes"):
-        scaling.learning_curve(lambda: NGramModel(2), good, [100], rng)
+        learning_curves.learning_curve(lambda: NGramModel(2), good, [100], rng)
     with pytest.raises(TypeError, match="rng"):
-        scaling.learning_curve(lambda: NGramModel(2), good, [1], 0)
+        learning_curves.learning_curve(lambda: NGramModel(2), good, [1], 0)

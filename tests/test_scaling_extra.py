@@ -25,9 +25,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import brentq, curve_fit
 
-from lmcore import corpus, scaling
-from lmcore.corpus import MarkovSource
-from lmcore.neural_lm import build_vocab, make_examples
+from lmcore import corpus, learning_curves, markov, scaling
+from lmcore.lm_data import build_vocab, make_examples
+from lmcore.markov import MarkovSource
 from lmcore.ngram import NGramModel
 from lmcore.plotting.scaling import (
     learning_curves_figure,
@@ -35,7 +35,7 @@ from lmcore.plotting.scaling import (
     order_fit_figure,
     published_laws_figure,
 )
-from lmcore.widgets.scaling import order_fit_panel
+from lmcore.widgets.scaling import fitted_order_figure, order_fit_panel
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "13_scaling_and_challenges.ipynb"
 
@@ -74,11 +74,11 @@ def test_conditional_entropy_matches_brute_force(order, V, seed):
     source = MarkovSource(order=order, vocab_size=V, seed=seed, concentration=0.5)
     for k in range(order + 2):
         expected = brute_conditional_entropy(source, min(k, order))
-        assert scaling.conditional_entropy(source, k) == pytest.approx(expected, abs=1e-10)
-    assert scaling.conditional_entropy(source, order) == pytest.approx(source.entropy_rate(), abs=1e-10)
+        assert markov.conditional_entropy(source, k) == pytest.approx(expected, abs=1e-10)
+    assert markov.conditional_entropy(source, order) == pytest.approx(source.entropy_rate(), abs=1e-10)
     # no context: the entropy of the stationary next-symbol distribution (scipy)
     marginal = source.stationary() @ source.transitions
-    assert scaling.conditional_entropy(source, 0) == pytest.approx(
+    assert markov.conditional_entropy(source, 0) == pytest.approx(
         scipy.stats.entropy(marginal, base=2), abs=1e-10)
 
 
@@ -93,14 +93,14 @@ def test_conditional_entropy_matches_plug_in_estimate_of_a_long_sample():
         total = sum(windows.values())
         plug_in = (-sum(c / total * math.log2(c / total) for c in windows.values())
                    + sum(c / total * math.log2(c / total) for c in contexts.values()))
-        assert scaling.conditional_entropy(source, k) == pytest.approx(plug_in, abs=0.01)
+        assert markov.conditional_entropy(source, k) == pytest.approx(plug_in, abs=0.01)
 
 
 @settings(max_examples=15, deadline=None)
 @given(st.integers(0, 3), st.integers(2, 4), st.integers(0, 50))
 def test_floors_never_rise_with_more_context(order, V, seed):
     source = MarkovSource(order=order, vocab_size=V, seed=seed)
-    h = [scaling.conditional_entropy(source, k) for k in range(order + 2)]
+    h = [markov.conditional_entropy(source, k) for k in range(order + 2)]
     assert all(a >= b - 1e-12 for a, b in zip(h, h[1:]))
     assert 0 <= h[-1] <= h[0] <= math.log2(V) + 1e-12
 
@@ -111,33 +111,33 @@ def test_source_cross_entropy_matches_a_loop():
     total = 0.0
     for t in range(2, len(x)):
         total -= math.log2(source.transitions[x[t - 2] * 3 + x[t - 1], x[t]])
-    assert scaling.source_cross_entropy(source, x) == pytest.approx(total / (len(x) - 2), rel=1e-12)
+    assert markov.source_cross_entropy(source, x) == pytest.approx(total / (len(x) - 2), rel=1e-12)
     names = [source.symbols[i] for i in x]
-    assert scaling.source_cross_entropy(source, names) == pytest.approx(total / (len(x) - 2), rel=1e-12)
+    assert markov.source_cross_entropy(source, names) == pytest.approx(total / (len(x) - 2), rel=1e-12)
 
 
 def test_markov_sentences_and_characters():
     source = MarkovSource(order=1, vocab_size=3, seed=0)
-    chunks = scaling.markov_sentences(source, 25, 10, np.random.default_rng(5))
+    chunks = markov.markov_sentences(source, 25, 10, np.random.default_rng(5))
     assert [len(c) for c in chunks] == [10, 10, 5]
     expected = source.sample(25, np.random.default_rng(5))
     assert sum(chunks, []) == [source.symbols[i] for i in expected]
-    assert scaling.characters([["a", "bc"], ["d"]]) == [["a", " ", "b", "c"], ["d"]]
+    assert learning_curves.characters([["a", "bc"], ["d"]]) == [["a", " ", "b", "c"], ["d"]]
 
 
 @pytest.mark.parametrize("call, name", [
-    (lambda: scaling.conditional_entropy("source", 1), "source"),
-    (lambda: scaling.conditional_entropy(MarkovSource(1, 2), -1), "context_length"),
-    (lambda: scaling.source_cross_entropy(MarkovSource(2, 2), [0, 1]), "symbols"),
-    (lambda: scaling.source_cross_entropy(MarkovSource(1, 2), [0, 5]), "symbols"),
-    (lambda: scaling.source_cross_entropy(MarkovSource(1, 2), ["a", "z"]), "symbols"),
-    (lambda: scaling.markov_sentences(MarkovSource(1, 2), 10, 0, np.random.default_rng(0)), "length"),
-    (lambda: scaling.markov_sentences(MarkovSource(1, 2), 10, 2, 0), "rng"),
-    (lambda: scaling.characters("abc"), "sentences"),
-    (lambda: scaling.training_prefixes([["a"]], [5], np.random.default_rng(0)), "sizes"),
-    (lambda: scaling.MLPModel(("a", "b")), "vocab"),
-    (lambda: scaling.MLPModel(build_vocab([["a"]]), steps=0), "steps"),
-    (lambda: scaling.MLPModel(build_vocab([["a"]])).cross_entropy([["a"]]), "fitted"),
+    (lambda: markov.conditional_entropy("source", 1), "source"),
+    (lambda: markov.conditional_entropy(MarkovSource(1, 2), -1), "context_length"),
+    (lambda: markov.source_cross_entropy(MarkovSource(2, 2), [0, 1]), "symbols"),
+    (lambda: markov.source_cross_entropy(MarkovSource(1, 2), [0, 5]), "symbols"),
+    (lambda: markov.source_cross_entropy(MarkovSource(1, 2), ["a", "z"]), "symbols"),
+    (lambda: markov.markov_sentences(MarkovSource(1, 2), 10, 0, np.random.default_rng(0)), "length"),
+    (lambda: markov.markov_sentences(MarkovSource(1, 2), 10, 2, 0), "rng"),
+    (lambda: learning_curves.characters("abc"), "sentences"),
+    (lambda: learning_curves.training_prefixes([["a"]], [5], np.random.default_rng(0)), "sizes"),
+    (lambda: learning_curves.MLPModel(("a", "b")), "vocab"),
+    (lambda: learning_curves.MLPModel(build_vocab([["a"]]), steps=0), "steps"),
+    (lambda: learning_curves.MLPModel(build_vocab([["a"]])).cross_entropy([["a"]]), "fitted"),
 ])
 def test_bad_input(call, name):
     with pytest.raises((TypeError, ValueError), match=name):
@@ -149,13 +149,13 @@ def test_training_prefixes_are_what_learning_curve_fits_on():
     train = [["a", "b", "c"], ["b", "c"], ["c", "a", "b", "a"], ["a"]] * 5
     test = [["a", "b", "c", "a"]]
     sizes = [3, 10, 40]
-    prefixes = scaling.training_prefixes(train, sizes, np.random.default_rng(4))
+    prefixes = learning_curves.training_prefixes(train, sizes, np.random.default_rng(4))
     order = [train[i] for i in np.random.default_rng(4).permutation(len(train))]
     for size, prefix in zip(sizes, prefixes):
         k = next(i + 1 for i in range(len(order)) if sum(map(len, order[: i + 1])) >= size)
         assert prefix == order[:k]
-    curve = scaling.learning_curve(partial(NGramModel, 2, smoothing="kneser-ney"), (train, test), sizes,
-                                   np.random.default_rng(4))
+    curve = learning_curves.learning_curve(partial(NGramModel, 2, smoothing="kneser-ney"), (train, test),
+                                           sizes, np.random.default_rng(4))
     by_hand = [NGramModel(2, smoothing="kneser-ney").fit(p).cross_entropy(test) for p in prefixes]
     np.testing.assert_allclose(curve, by_hand, rtol=1e-12)
 
@@ -165,7 +165,7 @@ def test_fast_examples_equal_make_examples(n):
     sentences = [["the", "cat", "sat"], [], ["a", "zebra"], ["the"]]
     vocab = build_vocab([["the", "cat", "sat", "a"]])
     index = {w: i for i, w in enumerate(vocab)}
-    fast = scaling._examples([s for s in sentences if s], index, n)
+    fast = learning_curves._examples([s for s in sentences if s], index, n)
     slow = make_examples([s for s in sentences if s], vocab, n)
     np.testing.assert_array_equal(fast[0], slow[0])
     np.testing.assert_array_equal(fast[1], slow[1])
@@ -174,7 +174,7 @@ def test_fast_examples_equal_make_examples(n):
 def test_mlp_model_cross_entropy_is_the_forward_pass_in_bits():
     train = [["a", "b", "a", "c"], ["b", "a"]] * 30
     vocab = build_vocab(train)
-    model = scaling.MLPModel(vocab, context_size=2, embed_dim=3, hidden=5, steps=30, batch_size=16,
+    model = learning_curves.MLPModel(vocab, context_size=2, embed_dim=3, hidden=5, steps=30, batch_size=16,
                              lr=0.05).fit(train)
     test = [["a", "b", "c"], ["c", "a"]]
     contexts, targets = make_examples(test, vocab, 2)
@@ -190,7 +190,7 @@ def test_mlp_model_cross_entropy_is_the_forward_pass_in_bits():
 
 def test_mlp_model_learns_what_the_count_model_knows():
     train = [["a", "b"] * 5] * 40   # after 'b': 'a' 4 times in 5, '</s>' once
-    model = scaling.MLPModel(build_vocab(train), context_size=1, steps=80, lr=0.05).fit(train)
+    model = learning_curves.MLPModel(build_vocab(train), context_size=1, steps=80, lr=0.05).fit(train)
     test = [["a", "b", "a", "b"]]
     optimum = NGramModel(2).fit(train).cross_entropy(test)   # (log2(5/4) + log2(5)) / 5
     assert optimum == pytest.approx((math.log2(5 / 4) + math.log2(5)) / 5)
@@ -239,8 +239,21 @@ def test_published_laws_figure_is_in_bits():
         published_laws_figure({"ours": (*CURVES[1], 3.0)})
 
 
-def test_order_fit_figure_fits_only_the_chosen_points():
-    fig = order_fit_figure(CURVES, LIMITS, n=2, up_to=4000)
+def test_order_fit_figure_draws_the_fit_it_is_given():
+    sizes, losses = CURVES[2]
+    fit = scaling.PowerLaw(E=1.5, A=3.0, alpha=0.4, rmse=0.0)   # any law: the figure fits nothing
+    fig = order_fit_figure(sizes, losses, fit, LIMITS[2], n=2, up_to=4000)
+    ax = fig.axes[0]
+    assert "E = 1.500" in ax.get_title() and f"{LIMITS[2]:.3f}" in ax.get_title()
+    law = next(line for line in ax.lines if line.get_label().startswith("fit:"))
+    np.testing.assert_allclose(law.get_ydata(), 1.5 + 3.0 * law.get_xdata() ** -0.4)
+    plt.close(fig)
+    with pytest.raises(TypeError, match="fit"):
+        order_fit_figure(sizes, losses, (1.5, 3.0, 0.4), LIMITS[2], n=2, up_to=4000)
+
+
+def test_fitted_order_figure_fits_only_the_chosen_points():
+    fig = fitted_order_figure(CURVES, LIMITS, n=2, up_to=4000)
     ax = fig.axes[0]
     fit = scaling.fit_power_law(CURVES[2][0][:3], CURVES[2][1][:3])
     assert f"E = {fit.E:.3f}" in ax.get_title() and f"{LIMITS[2]:.3f}" in ax.get_title()
@@ -248,17 +261,17 @@ def test_order_fit_figure_fits_only_the_chosen_points():
     np.testing.assert_allclose(held_back[0].get_xdata(), [8000])
     plt.close(fig)
     with pytest.raises(ValueError, match="up_to"):
-        order_fit_figure(CURVES, LIMITS, n=2, up_to=2000)
+        fitted_order_figure(CURVES, LIMITS, n=2, up_to=2000)
     with pytest.raises(ValueError, match="n must"):
-        order_fit_figure(CURVES, LIMITS, n=7, up_to=8000)
+        fitted_order_figure(CURVES, LIMITS, n=7, up_to=8000)
 
 
-def test_order_fit_figure_is_fast_enough():
+def test_fitted_order_figure_is_fast_enough():
     import time
 
     start = time.perf_counter()
     for up_to in (4000, 8000):
-        plt.close(order_fit_figure(CURVES, LIMITS, n=3, up_to=up_to))
+        plt.close(fitted_order_figure(CURVES, LIMITS, n=3, up_to=up_to))
     assert (time.perf_counter() - start) / 2 < 1.0   # ~50 ms on a quiet machine
 
 
@@ -340,7 +353,7 @@ def text():
 
 
 @pytest.fixture(scope="module")
-def markov():
+def markov_run():
     source = MarkovSource(order=2, vocab_size=8, seed=0, concentration=0.5)
     rng = np.random.default_rng(1)
     names = np.array(source.symbols)
@@ -355,9 +368,9 @@ MARKOV_SIZES = [1_000 * 2**k for k in range(7)]
 MLP_SIZES = [1_000, 4_000, 16_000, 64_000]
 
 
-def test_notebook_markov_floors(text, markov):
-    source, train, test, test_symbols = markov
-    assert scaling.markov_sentences(source, 64_000, 1_000, np.random.default_rng(1)) == train
+def test_notebook_markov_floors(text, markov_run):
+    source, train, test, test_symbols = markov_run
+    assert markov.markov_sentences(source, 64_000, 1_000, np.random.default_rng(1)) == train
     for n in range(1, 5):
         assert row(text, f"{n}-gram  H(X | {n - 1} previous)")[-1] == pytest.approx(
             brute_conditional_entropy(source, min(n - 1, 2)), abs=6e-5)
@@ -369,8 +382,8 @@ def test_notebook_markov_floors(text, markov):
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 4])
-def test_notebook_markov_learning_curves(text, markov, n):
-    source, train, test, _ = markov
+def test_notebook_markov_learning_curves(text, markov_run, n):
+    source, train, test, _ = markov_run
     curve = by_hand_curve(partial(NGramModel, n, smoothing="kneser-ney"), train, test, MARKOV_SIZES, 0)
     assert curve[-1] == pytest.approx(NGramModel(n, smoothing="kneser-ney").fit(train).cross_entropy(test))
     E, A, alpha = scipy_fit(MARKOV_SIZES, curve)
@@ -397,10 +410,10 @@ def test_notebook_markov_learning_curves(text, markov, n):
             [law(1e5, E, A, alpha), law(1e9, E, A, alpha)], abs=1.5e-3)
 
 
-def test_notebook_markov_mlp(text, markov):
-    _, train, test, _ = markov
-    mlp = partial(scaling.MLPModel, build_vocab(train), context_size=2, embed_dim=8, hidden=32, steps=150,
-                  batch_size=128, lr=0.2, weight_decay=0.0)
+def test_notebook_markov_mlp(text, markov_run):
+    _, train, test, _ = markov_run
+    mlp = partial(learning_curves.MLPModel, build_vocab(train), context_size=2, embed_dim=8, hidden=32,
+                  steps=150, batch_size=128, lr=0.2, weight_decay=0.0)
     curve = by_hand_curve(mlp, train, test, MLP_SIZES, 0)
     E, _, alpha = scipy_fit(MLP_SIZES, curve)
     printed = row(text, "MLP, 150 steps")
@@ -440,7 +453,7 @@ def test_notebook_story_learning_curves(text, stories, n):
 
 def test_notebook_story_mlp(text, stories):
     _, _, char_train, char_test = stories
-    mlp = partial(scaling.MLPModel, build_vocab(char_train), context_size=5, embed_dim=8, hidden=64,
+    mlp = partial(learning_curves.MLPModel, build_vocab(char_train), context_size=5, embed_dim=8, hidden=64,
                   steps=150, batch_size=128, lr=0.1, weight_decay=0.0)
     curve = by_hand_curve(mlp, char_train, char_test, MLP_SIZES, 0)
     E, _, alpha = scipy_fit(MLP_SIZES, curve)

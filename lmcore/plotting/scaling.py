@@ -1,8 +1,9 @@
 """Figures for notebook 13 (scaling laws and the challenges, measured).
 
 Pure functions: they take measured learning curves, fitted power laws and a few numbers,
-and return a matplotlib Figure. :func:`order_fit_figure` is the render function of the
-notebook's panel: it re-fits one precomputed curve (about 15 ms) and draws it.
+and return a matplotlib Figure; they fit nothing. :func:`order_fit_figure` (with an in-place
+``update``) draws one curve and the law fitted to part of it; the notebook's panel
+(:mod:`lmcore.widgets.scaling`) fits and then calls it.
 
 Every loss is drawn in **bits** per token; the published laws, stated in nats, are divided
 by ``ln 2`` here, and say so in their labels.
@@ -14,16 +15,15 @@ import math
 
 import numpy as np
 
-from lmcore._checks import check_int
+from lmcore._checks import check_float, check_int
 from lmcore.plotting import COLORS, PALETTE, new_figure
 from lmcore.plotting.live import keep, kept
-from lmcore.scaling import (
+from lmcore.scaling import PowerLaw
+from lmcore.scaling_laws import (
     HOFFMANN_2022,
     HOFFMANN_2022_RANGE,
     KAPLAN_2020_RANGE,
-    PowerLaw,
     chinchilla_loss,
-    fit_power_law,
     kaplan_loss_vs_data,
 )
 
@@ -124,20 +124,17 @@ def published_laws_figure(ours: dict, n_params: float = 70e9):
     return fig
 
 
-def _order_fit_view(curves: dict, limits: dict, n: int, up_to: int) -> dict:
-    """What :func:`order_fit_figure` draws: the order-``n`` ``sizes`` and ``losses``, the mask
-    ``used`` of the sizes in the fit, the fitted ``fit``, the ``limit`` (floor), the ``grid``
-    of sizes the law is drawn over, and the ``title``."""
+def _order_fit_view(sizes, losses, fit, limit, n: int, up_to) -> dict:
+    """What :func:`order_fit_figure` draws: the ``sizes`` and ``losses``, the mask ``used`` of
+    the sizes in the fit, the ``fit``, the ``limit`` (floor), the ``grid`` of sizes the law is
+    drawn over, and the ``title``."""
     n = check_int("n", n, minimum=1)
-    if n not in curves or n not in limits:
-        raise ValueError(f"n must be one of the orders {sorted(curves)}, got {n}")
-    sizes, losses = _curve(f"curves[{n}]", *curves[n])
-    used = sizes <= up_to
-    if used.sum() < 3:
-        raise ValueError(f"up_to must leave at least 3 sizes to fit, got {up_to}")
-    fit = fit_power_law(sizes[used], losses[used])
-    limit = float(limits[n])
-    return {"sizes": sizes, "losses": losses, "used": used, "fit": fit, "limit": limit,
+    sizes, losses = _curve("sizes and losses", sizes, losses)
+    if not isinstance(fit, PowerLaw):
+        raise TypeError(f"fit must be a PowerLaw (from fit_power_law), got {type(fit).__name__}")
+    limit = check_float("limit", limit)
+    up_to = check_float("up_to", up_to, minimum=0, min_inclusive=False)
+    return {"sizes": sizes, "losses": losses, "used": sizes <= up_to, "fit": fit, "limit": limit,
             "grid": np.geomspace(sizes.min(), sizes.max() * 10, 200),
             "title": f"{n}-gram: E = {fit.E:.3f} bits vs exact floor {limit:.3f} "
                      f"({fit.E - limit:+.3f})"}
@@ -150,21 +147,22 @@ def _order_fit_labels(view) -> dict:
             "floor": f"exact floor {limit:.3f} bits", "E": f"fitted E {fit.E:.3f} bits"}
 
 
-def order_fit_figure(curves: dict, limits: dict, n: int, up_to: int):
-    """Fit ``E + A D^-alpha`` to the order-``n`` curve using only sizes ``<= up_to``; draw it.
+def order_fit_figure(sizes, losses, fit: PowerLaw, limit: float, n: int, up_to):
+    """A learning curve, the law ``fit`` fitted to its sizes ``<= up_to``, and the exact floor.
 
-    The render function of the notebook's panel. Points used in the fit are filled, the
-    others hollow; the fitted law is extended ten times past the data; the dashed line is
-    the exact floor ``limits[n]`` for that order, and the title compares it with ``E``.
+    Points used in the fit are filled, the others hollow; the fitted law is extended ten
+    times past the data; the dashed line is the exact floor ``limit`` for that order, and
+    the title compares it with ``E``.
 
     Args:
-        curves: ``{n: (sizes, losses)}`` precomputed learning curves (bits per token).
-        limits: ``{n: bits}`` the exact floor of each order.
-        n: which order to show (a key of ``curves``).
-        up_to: the largest training size used in the fit (at least 3 sizes must qualify).
+        sizes, losses: the measured curve of the order-``n`` model (bits per token), (K,).
+        fit: the :class:`lmcore.scaling.PowerLaw` fitted to the sizes ``<= up_to``.
+        limit: the exact floor of that order (bits per token).
+        n: the model's order (for the title).
+        up_to: the largest training size that was used in the fit.
     """
-    view = _order_fit_view(curves, limits, n, up_to)
-    sizes, losses, used, fit = view["sizes"], view["losses"], view["used"], view["fit"]
+    view = _order_fit_view(sizes, losses, fit, limit, n, up_to)
+    sizes, losses, used = view["sizes"], view["losses"], view["used"]
     labels = _order_fit_labels(view)
     fig, ax = new_figure(view["title"], TOKENS_LABEL, LOSS_LABEL)
     lines = {"law": ax.plot(view["grid"], fit(view["grid"]), "-", color=PALETTE["blue"], lw=2,
@@ -189,9 +187,10 @@ def _held_back(ax, sizes, losses):
                    label="measured, held back")[0]
 
 
-def _update_order_fit_figure(fig, curves: dict, limits: dict, n: int, up_to: int) -> None:
-    """Redraw an :func:`order_fit_figure` in place for a new ``n`` or ``up_to``."""
-    view = _order_fit_view(curves, limits, n, up_to)
+def _update_order_fit_figure(fig, sizes, losses, fit: PowerLaw, limit: float, n: int,
+                             up_to) -> None:
+    """Redraw an :func:`order_fit_figure` in place for another curve, fit or floor."""
+    view = _order_fit_view(sizes, losses, fit, limit, n, up_to)
     sizes, losses, used, fit = view["sizes"], view["losses"], view["used"], view["fit"]
     labels = _order_fit_labels(view)
     parts = kept(fig)

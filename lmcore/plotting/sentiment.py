@@ -11,7 +11,8 @@ import numpy as np
 from lmcore._checks import check_float
 from lmcore.plotting import CMAP, PALETTE, new_figure
 from lmcore.plotting.live import keep, kept
-from lmcore.sentiment import LABELS, RegularisationCurve
+from lmcore.reviews import LABELS
+from lmcore.sentiment import RegularisationCurve
 
 
 def confusion_figure(matrix, title: str = "Confusion matrix, out-of-fold"):
@@ -84,15 +85,14 @@ def regularisation_figure(curve: RegularisationCurve, C: float):
     """Training and cross-validated accuracy against C (log axis), with ``C`` marked.
 
     The band is the mean +- one standard deviation over the folds. The marked point is the
-    grid value nearest to ``C``; its numbers are in the title.
+    grid value nearest to ``C``; its numbers (:func:`regularisation_summary`) are the title.
     """
     if not isinstance(curve, RegularisationCurve):
         raise TypeError(f"curve must be a RegularisationCurve, got {type(curve).__name__}")
     i = _grid_index(curve, C)
     cs, mean, std = curve.Cs, 100 * curve.cv_mean, 100 * curve.cv_std
     x = np.log10(cs)  # plotted on a linear axis of log10(C): a log axis's minor ticks are slow
-    fig, ax = new_figure(f"C = {cs[i]:.3g}: cross-validated accuracy {mean[i]:.1f}% "
-                         f"+- {std[i]:.1f}%",
+    fig, ax = new_figure(regularisation_summary(curve, C),
                          "C (inverse regularisation strength, log scale)", "accuracy (%)")
     ax.plot(x, 100 * curve.train_mean, marker=".", color=PALETTE["orange"],
             label="training folds")
@@ -117,10 +117,9 @@ def regularisation_figure(curve: RegularisationCurve, C: float):
 def _update_regularisation_figure(fig, curve: RegularisationCurve, C: float) -> None:
     """Move the marked C of a :func:`regularisation_figure` (same ``curve``) to ``C``."""
     i = _grid_index(curve, C)
-    x, mean, std = np.log10(curve.Cs[i]), 100 * curve.cv_mean[i], 100 * curve.cv_std[i]
+    x, mean = np.log10(curve.Cs[i]), 100 * curve.cv_mean[i]
     parts = kept(fig)
-    parts["title"].set_text(f"C = {curve.Cs[i]:.3g}: cross-validated accuracy {mean:.1f}% "
-                            f"+- {std:.1f}%")
+    parts["title"].set_text(regularisation_summary(curve, C))
     parts["marker"].set_xdata([x, x])
     parts["point"].set_data([x], [mean])
     parts["legend"].get_texts()[-1].set_text(f"C = {curve.Cs[i]:.3g}")
