@@ -1,7 +1,8 @@
 """Exercises of notebook 11 (autocomplete)."""
 
-from lmcore.autocomplete import Trie, word_keystrokes
 from lmcore.exercises._core import register
+from lmcore.keystrokes import word_keystrokes
+from lmcore.trie import Trie
 
 _SMALL = {"the": 5, "then": 2, "they": 2, "there": 2, "cat": 3, "car": 3, "cart": 1, "a": 4}
 _SENTENCE = "the cat sat on the mat and the cat ate the rat then the cat slept".split()

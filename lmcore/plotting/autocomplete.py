@@ -1,7 +1,8 @@
 """Figures and text panels for notebook 11 (autocomplete).
 
-Pure functions: they take computed numbers (or a trie and a completer) and return a Figure
-or text, so pytest can check them without a display.
+Pure functions: they take computed numbers and return a Figure or text, so pytest can check
+them without a display. Nothing here computes a model result: the notebook, or
+:func:`lmcore.suggestions.suggestions` for the panel, does.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 
 from lmcore._checks import check_int
-from lmcore.autocomplete import NextWordCompleter, Trie, split_typed
 from lmcore.plotting import COLORS, format_table, new_figure
 
 _MARKERS = ["o", "s", "^", "D", "v", "P"]
@@ -55,7 +55,7 @@ def search_cost_figure(prefixes, matches, visits, k: int):
         prefixes: the prefixes queried, e.g. ``["", "t", "th"]``.
         matches: for each prefix, how many vocabulary words start with it (what a linear
             scan, or the slide's collect-then-sort, must rank).
-        visits: for each prefix, the nodes :meth:`Trie.visits` touched for the top ``k``.
+        visits: for each prefix, the nodes :meth:`lmcore.trie.Trie.visits` touched for the top ``k``.
         k: the number of suggestions asked for.
     """
     prefixes = [str(p) for p in prefixes]
@@ -81,31 +81,25 @@ def search_cost_figure(prefixes, matches, visits, k: int):
     return fig
 
 
-def suggestions_text(trie: Trie, completer: NextWordCompleter, typed: str, k: int = 3) -> str:
+def suggestions_text(history, prefix: str, context, completions, suggestions) -> str:
     """What the text box shows: completions of the word being typed, without and with context.
 
-    ``typed`` is split by :func:`lmcore.autocomplete.split_typed` into the previous words
-    and the prefix of the current word. The first table ranks the trie's words starting
-    with the prefix by count; the second asks ``completer`` (an n-gram model with
-    back-off), given the previous words.
+    Formats the result of :func:`lmcore.suggestions.suggestions` (pass it as
+    ``**result``): the previous words ``history`` and the ``prefix`` being typed, the
+    ``context`` words the completer looks at, the trie's ``completions`` as ``(word, count)``
+    pairs and the completer's ``suggestions`` as ``(word, probability, source)``.
     """
-    if not isinstance(trie, Trie):
-        raise TypeError(f"trie must be a Trie, got {type(trie).__name__}")
-    if not isinstance(completer, NextWordCompleter):
-        raise TypeError(f"completer must be a NextWordCompleter, got {type(completer).__name__}")
-    k = check_int("k", k, minimum=1)
-    history, prefix = split_typed(typed)
-    size = completer.context_size
-    context = history[max(0, len(history) - size):] if size else []
+    history = [str(w) for w in history]
+    context = [str(w) for w in context]
     where = f"after {' '.join(context)!r}" if context else "at the start of a sentence"
     lines = [f"previous words: {' '.join(history) or '(none)'}   |   prefix: {prefix!r}", ""]
-    rows = [[i + 1, w, c] for i, (w, c) in enumerate(trie.complete(prefix, k))]
+    rows = [[i + 1, w, c] for i, (w, c) in enumerate(completions)]
     lines.append("Word completion by frequency alone (trie):")
     lines.append(format_table(rows, ["rank", "word", "count"]) if rows else "  (no word starts "
                  "with this prefix)")
     lines.append("")
     lines.append(f"Next-word suggestions {where} (n-gram model, backing off):")
-    rows = [[i + 1, w, p, src] for i, (w, p, src) in enumerate(completer.explain(history, prefix, k))]
+    rows = [[i + 1, w, p, src] for i, (w, p, src) in enumerate(suggestions)]
     lines.append(format_table(rows, ["rank", "word", "probability", "from"], floatfmt=".4f")
                  if rows else "  (no suggestion)")
     return "\n".join(lines)
