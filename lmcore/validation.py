@@ -196,13 +196,17 @@ class List(Rule):
 
 
 class Custom(Rule):
-    """A rule of your own: ``Custom(lambda name, value: ...)`` returns the checked value."""
+    """A rule of your own: ``Custom(f)`` with ``f(name, value)`` returning the checked value, or
+    ``f(name, value, checked)`` when it needs the arguments checked before this one."""
 
     def __init__(self, check, optional=False):
         super().__init__(optional)
         self.function = check
+        self.wants_checked = len(inspect.signature(check).parameters) == 3
 
     def check(self, name, value, checked):
+        if self.wants_checked:
+            return self.function(name, value, checked)
         return self.function(name, value)
 
 
@@ -229,15 +233,40 @@ def validate(**rules: Rule):
         unknown = set(rules) - set(signature.parameters)
         if unknown:
             raise TypeError(f"validate: {function.__qualname__} has no argument(s) {sorted(unknown)}")
+        # The common case (no *args, **kwargs or positional-only arguments) is matched by hand:
+        # signature.bind would cost more than the checks themselves.
+        plain = all(p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+                    for p in signature.parameters.values())
+        positional = [p.name for p in signature.parameters.values()
+                      if p.kind == p.POSITIONAL_OR_KEYWORD]
+        defaults = {p.name: p.default for p in signature.parameters.values()
+                    if p.default is not p.empty}
+
+        def arguments_of(args, kwargs):
+            """The call's arguments by name, defaults filled in (None: let bind decide)."""
+            if not plain or len(args) > len(positional):
+                return None
+            values = dict(zip(positional, args))
+            for name, value in kwargs.items():
+                if name in values or name not in signature.parameters:
+                    return None
+                values[name] = value
+            for name, value in defaults.items():
+                values.setdefault(name, value)
+            return values if len(values) == len(signature.parameters) else None
 
         @functools.wraps(function)
         def checked_call(*args, **kwargs):
-            bound = signature.bind(*args, **kwargs)
-            bound.apply_defaults()
-            arguments = bound.arguments
+            values = arguments_of(args, kwargs)
+            if values is None:  # unusual signatures, and calls Python itself must refuse
+                bound = signature.bind(*args, **kwargs)
+                bound.apply_defaults()
+                values = bound.arguments
             checked = {}
             for name, rule in rules.items():
-                checked[name] = arguments[name] = rule(name, arguments[name], checked)
+                checked[name] = values[name] = rule(name, values[name], checked)
+            if plain:
+                return function(**values)
             return function(*bound.args, **bound.kwargs)
 
         checked_call.rules = rules

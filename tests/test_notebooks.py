@@ -196,8 +196,12 @@ def _code_lines(obj) -> int:
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_shown_code_is_public_and_fits_a_screen(path):
+    import inspect
+
     from lmcore.display import _private_part
 
     for call, obj in _shown(path):
         assert _private_part(obj) is None, f"{path.name} shows private code: {call}"
+        private = sorted(set(re.findall(r"\b_[a-zA-Z]\w*", inspect.getsource(obj))))
+        assert not private, f"{path.name} shows {call}, which reads private names {private}"
         assert _code_lines(obj) <= SCREEN, f"{path.name} shows {call}: {_code_lines(obj)} lines"

@@ -21,7 +21,7 @@ from matplotlib.container import BarContainer
 from matplotlib.text import Text
 
 import lmcore.plotting
-from lmcore import attention, corpus, ngram
+from lmcore import attention, corpus, ngram, positions
 from lmcore.plotting import close
 
 matplotlib.use("Agg")
@@ -220,8 +220,10 @@ def _cases_information():
 
 @cache
 def _cases_embeddings():
-    from lmcore.embeddings import random_pair_cosines, story_embeddings
+    from lmcore.count_embeddings import pca_2d
+    from lmcore.embeddings import random_cosine_density, random_pair_cosines
     from lmcore.plotting import embeddings as m
+    from lmcore.story_embeddings import story_embeddings
 
     rng = np.random.default_rng(0)
     groups = {
@@ -232,10 +234,13 @@ def _cases_embeddings():
         "colours": ["red", "blue", "green", "yellow", "white", "gold"],
         "numbers": ["two", "three", "four", "six", "ten", "hundred"],
     }
+    emb = story_embeddings()
+    vectors = emb.lookup([w for members in groups.values() for w in members])
+    xy = pca_2d(vectors / np.linalg.norm(vectors, axis=1, keepdims=True))  # (n, 2)
     return {
         m.cosine_histograms_figure: [(({d: random_pair_cosines(d, 10_000, rng)
-                                        for d in (3, 30, 300)},), {})],
-        m.projection_figure: [((story_embeddings(), groups), {})],
+                                        for d in (3, 30, 300)}, random_cosine_density), {})],
+        m.projection_figure: [((xy, groups, emb.dim), {})],
     }
 
 
@@ -252,22 +257,27 @@ def _cases_attention():
     return {
         m.attention_heatmap: [
             ((weights, tokens, tokens, "Self-attention over a sentence (temperature 1)"), {}),
-            ((np.where(attention.causal_mask(11), weights, 0) / np.where(
-                attention.causal_mask(11), weights, 0).sum(1, keepdims=True), tokens, tokens,
+            ((np.where(positions.causal_mask(11), weights, 0) / np.where(
+                positions.causal_mask(11), weights, 0).sum(1, keepdims=True), tokens, tokens,
               "Causal self-attention: no word sees the future"), {}),
             ((attention.softmax(rng.normal(size=(20, 20))), long, long, "Twenty tokens"), {})],
         m.scaling_figure: [((dims, attention.scaling_experiment(dims, 8, 200, 0)), {})],
-        m.temperature_heatmap: [((tokens, x), {"temperature": t}) for t in (0.1, 1.0, 5.0)]
-        + [((tokens, x), {"hide_self": True})],
-        m.heads_figure: [((tokens, x, attention.random_projections(48, rng)),
-                          {"num_heads": h, "causal": h != 2}) for h in (1, 2, 4, 8)],
-        m.positions_figure: [((attention.sinusoidal_positions(50, 48),), {})],
+        m.temperature_heatmap: [((tokens, attention.self_attention_weights(x, t)), {"temperature": t})
+                                for t in (0.1, 1.0, 5.0)]
+        + [((tokens, attention.self_attention_weights(x, mask=~np.eye(len(tokens), dtype=bool))),
+            {"hide_self": True})],
+        m.heads_figure: [((tokens, attention.multi_head_attention(
+            x[None], *attention.random_projections(48, rng).values(), h,
+            positions.causal_mask(len(tokens)) if h != 2 else None)[1][0], 48), {"causal": h != 2})
+            for h in (1, 2, 4, 8)],
+        m.positions_figure: [((positions.sinusoidal_positions(50, 48),), {})],
     }
 
 
 @cache
 def _cases_decoding():
     from lmcore.plotting import decoding as m
+    from lmcore.sampling import sampling_distribution
 
     p, labels = _next_words()
     draws = np.random.default_rng(1).choice(len(p), size=10_000, p=p)
@@ -275,10 +285,13 @@ def _cases_decoding():
     curves = {name: np.log2(v) * (1 - np.exp(-3 * t)) for name, v in
               (("sat on", 40), ("said the", 400), ("<s> the", 1200))}
     return {
-        m.sampling_figure: [((p, labels), {"context": "said the"}),
-                            ((p, labels), {"temperature": 0.0, "context": "said the"}),
-                            ((p, labels), {"temperature": 3.0, "top_k": 5, "context": "x"}),
-                            ((p, labels), {"temperature": 1.5, "top_p": 0.5})],
+        m.sampling_figure: [((p, p, labels, "t = 1, no top-k, no top-p"), {"context": "said the"}),
+                            ((p, sampling_distribution(p, 0.0), labels, "t = 0, no top-k, no top-p"),
+                             {"context": "said the"}),
+                            ((p, sampling_distribution(p, 3.0, top_k=5), labels,
+                              "t = 3, top-k = 5, no top-p"), {"context": "x"}),
+                            ((p, sampling_distribution(p, 1.5, top_p=0.5), labels,
+                              "t = 1.5, no top-k, top-p = 0.5"), {})],
         m.frequency_figure: [((p, labels, draws), {})],
         m.entropy_figure: [((t, curves), {})],
         m.width_figure: [(([1, 2, 3, 5, 10], [-14.2, -12.9, -12.1, -11.3, -10.8],
@@ -329,8 +342,8 @@ def _word_counts(sentences):
 
 @cache
 def _cases_training():
+    from lmcore.line_fit import learning_rate_run, slide_line_data
     from lmcore.plotting import training as m
-    from lmcore.training import slide_line_data
 
     x, y = slide_line_data()
     steps = list(range(0, 201, 5))
@@ -341,7 +354,7 @@ def _cases_training():
     return {
         m.line_fit_figure: [((x, y, {"slide (lr 0.01, 1000 epochs)": (2.9, 4.1),
                                      "least squares": (2.97, 4.22)}), {})],
-        m.learning_rate_figure: [((x, y), {"lr": lr}) for lr in (0.01, 0.5, 1.2, 5.0)],
+        m.learning_rate_figure: [((learning_rate_run(x, y, lr=lr),), {}) for lr in (0.01, 0.5, 1.2, 5.0)],
         m.training_curves_figure: [(({
             "neural bigram, full batch": {"SGD, lr 70": _history(np.log(130 + 570 * decay), steps),
                                           "Adam, lr 0.3": _history(np.log(120 + 580 * decay), steps)},
@@ -402,8 +415,8 @@ def _cases_scaling():
         m.published_laws_figure: [(({"Markov source, KN 3-gram": (*curves[3], fits[3]),
                                      "stories (letters), KN 5-gram": (
                                          *letters[5], fit_power_law(*letters[5]))},), {})],
-        m.order_fit_figure: [(({n: curves[n] for n in curves}, {1: 2.94, 2: 2.58, 3: 2.3, 4: 2.27}),
-                              {"n": 3, "up_to": up_to}) for up_to in (4_000, 64_000)],
+        m.order_fit_figure: [((*curves[3], fit_power_law(*(np.asarray(v)[:k] for v in curves[3])), 2.3),
+                              {"n": 3, "up_to": up_to}) for k, up_to in ((3, 4_000), (7, 64_000))],
         m.novelty_figure: [(([2, 3, 4, 5], [0.62, 0.31, 0.12, 0.05], [0.02, 0.1, 0.34, 0.6], 0.74),
                             {})],
     }
@@ -426,7 +439,7 @@ def _cases_transformer():
     steps = list(range(0, 601, 50))
     loss = [1.1 + 1.2 * np.exp(-s / 150) for s in steps]
     labels = "a b a c b d a b".split()
-    maps = [[attention.softmax(np.where(attention.causal_mask(8), rng.normal(0, 2, (2, 8, 8)), -np.inf))
+    maps = [[attention.softmax(np.where(positions.causal_mask(8), rng.normal(0, 2, (2, 8, 8)), -np.inf))
              for _ in range(2)] for _ in steps]
     history = LMHistory(steps, loss, loss, maps)
     floor = np.r_[1.386, np.full(14, 1.03)]
@@ -456,7 +469,6 @@ NOT_FIGURES = {
     "lmcore.plotting.format_table": "text",
     "lmcore.plotting.ngram.generated_text": "text",
     "lmcore.plotting.embeddings.neighbour_table": "text",
-    "lmcore.plotting.embeddings.story_neighbour_table": "text",
     "lmcore.plotting.decoding.beam_table": "text",
     "lmcore.plotting.autocomplete.suggestions_text": "text",
     "lmcore.plotting.sentiment.regularisation_summary": "text",

@@ -21,21 +21,22 @@ from scipy.stats import entropy as scipy_entropy
 from lmcore import corpus, ngram
 from lmcore.attention import random_projections
 from lmcore.corpus import MarkovSource
+from lmcore.line_fit import learning_rate_run
 from lmcore.lm_training import LMHistory
-from lmcore.plotting import attention as p_attention
 from lmcore.plotting import decoding as p_decoding
 from lmcore.plotting import information as p_information
-from lmcore.plotting import scaling as p_scaling
 from lmcore.plotting import sentiment as p_sentiment
 from lmcore.plotting import tokenizers as p_tokenizers
 from lmcore.plotting import training as p_training
 from lmcore.plotting import transformer as p_transformer
 from lmcore.plotting.live import FigureParts, LiveFigure, kept
+from lmcore.sampling import sampling_distribution
 from lmcore.sentiment import RegularisationCurve
+from lmcore.widgets import attention as w_attention
 from lmcore.widgets.attention import heads_panel, temperature_panel
 from lmcore.widgets.decoding import sampling_panel
 from lmcore.widgets.information import add_k_panel, concentration_panel
-from lmcore.widgets.scaling import order_fit_panel
+from lmcore.widgets.scaling import fitted_order_figure, order_fit_panel
 from lmcore.widgets.sentiment import regularisation_panel
 from lmcore.widgets.tokenizers import vocab_tradeoff_panel
 from lmcore.widgets.training import learning_rate_panel
@@ -109,21 +110,22 @@ def _cases(models):
         ("add_k", lambda: add_k_panel(fitted, held_out, k=0.01),
          lambda: p_information.add_k_figure(fitted, held_out, k=0.01)),
         ("temperature", lambda: temperature_panel(TOKENS, vectors, temperature=0.1),
-         lambda: p_attention.temperature_heatmap(TOKENS, vectors, 0.1)),
+         lambda: w_attention.temperature_view(TOKENS, vectors, 0.1)),
         ("heads", lambda: heads_panel(TOKENS, x16, params, num_heads=4),
-         lambda: p_attention.heads_figure(TOKENS, x16, params, 4)),
+         lambda: w_attention.heads_view(TOKENS, x16, params, 4)),
         ("learning_rate", lambda: learning_rate_panel(xs, ys, lr=0.5, epochs=50),
-         lambda: p_training.learning_rate_figure(xs, ys, 0.5, 50)),
+         lambda: p_training.learning_rate_figure(learning_rate_run(xs, ys, 0.5, 50))),
         ("training_steps", lambda: training_steps_panel(history, labels, 1.0),
          lambda: p_transformer.training_step_figure(history, 3, labels, 1.0)),
         ("vocab_tradeoff", lambda: vocab_tradeoff_panel(min_freqs, sizes, rates, min_freq=2),
          lambda: p_tokenizers.vocab_tradeoff_figure(min_freqs, sizes, rates, 2)),
         ("sampling", lambda: sampling_panel(p, words, context="said the"),
-         lambda: p_decoding.sampling_figure(p, words, context="said the")),
+         lambda: p_decoding.sampling_figure(p, sampling_distribution(p, 1.0), words,
+                                            "t = 1, no top-k, no top-p", context="said the")),
         ("regularisation", lambda: regularisation_panel(curve, C=1.0),
          lambda: p_sentiment.regularisation_figure(curve, 1.0)),
         ("order_fit", lambda: order_fit_panel(curves, limits, n=3, up_to=16_000),
-         lambda: p_scaling.order_fit_figure(curves, limits, 3, 16_000)),
+         lambda: fitted_order_figure(curves, limits, 3, 16_000)),
     ]
 
 
@@ -245,7 +247,7 @@ def test_live_figure_and_png_bytes_check_their_input():
         LiveFigure(None, lambda fig: None)
     with pytest.raises(TypeError, match="key"):
         LiveFigure(lambda: None, lambda fig: None, key=3)
-    fig = p_decoding.sampling_figure(np.array([0.5, 0.5]), ["a", "b"], shown=1)
+    fig = p_decoding.sampling_figure(np.array([0.5, 0.5]), np.array([0.5, 0.5]), ["a", "b"], shown=1)
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     np.testing.assert_array_equal(_pixels(FigureParts.png(fig)), _pixels(buf.getvalue()))
