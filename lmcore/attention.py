@@ -43,7 +43,6 @@ import numpy as np
 
 from lmcore._attention_rules import Heads, Mask, Projection, Shape
 from lmcore._checks import check_int, check_memory
-from lmcore.positions import causal_mask, sinusoidal_positions  # noqa: F401 (their old home)
 from lmcore.validation import Array, Bool, Float, Int, List, Rng, validate
 
 #: The largest finite float: a dot product beyond it overflows to infinity.
