@@ -283,5 +283,5 @@ def test_sample_sentences_draws_from_one_seeded_generator(Model):
     model = Model(2).fit(TOY)
     rng = np.random.default_rng(3)
     assert ngram.sample_sentences(model, 3, count=2) == [model.generate(rng, 25), model.generate(rng, 25)]
-    with pytest.raises(TypeError, match="model"):
+    with pytest.raises(ValueError, match="^model is not fitted yet"):
         ngram.sample_sentences(Model(2), 0)
