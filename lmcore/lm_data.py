@@ -2,7 +2,8 @@
 
 :func:`build_vocab` keeps the words seen at least ``min_count`` times (plus ``</s>`` and
 ``<unk>``, sorted like ``NGramModel.vocab``), :func:`replace_rare` maps every other word to
-``<unk>``, and :func:`make_examples` turns sentences into (context ids, target id) pairs.
+``<unk>``, :func:`make_examples` turns sentences into (context ids, target id) pairs and
+:func:`id_stream` into one stream of ids for a sequence model.
 The start symbol ``<s>`` can be a context but never a target, so it gets the extra input id
 ``len(vocab)``: the models of :mod:`lmcore.neural_lm` have ``V + 1`` inputs and ``V`` outputs.
 
@@ -87,3 +88,20 @@ def make_examples(sentences, vocab, context_size: int) -> tuple[np.ndarray, np.n
             contexts.append(ids[i - n : i])
             targets.append(ids[i])
     return np.array(contexts, dtype=np.int64), np.array(targets, dtype=np.int64)
+
+
+@validate(sentences=Sentences())
+def id_stream(sentences, vocab) -> np.ndarray:
+    """The sentences as one stream of ids (N,) for a sequence model: ``</s>`` first, then each
+    sentence's words followed by ``</s>``. Words outside ``vocab`` become ``<unk>``.
+
+    >>> id_stream([["a", "b"], ["zebra"]], ("</s>", "<unk>", "a", "b")).tolist()
+    [0, 2, 3, 0, 1, 0]
+    """
+    index = vocab_index(vocab)
+    check_memory("sentences", sum(len(s) + 1 for s in sentences) + 1)
+    ids = [index[EOS]]
+    for sentence in sentences:
+        ids += [index.get(w, index[UNK]) for w in sentence] + [index[EOS]]
+    return np.array(ids, dtype=np.int64)
+

@@ -1189,6 +1189,11 @@ def _second_half(C: dict[str, Entry], tmp) -> None:
         ],
     )
     C["lmcore.lm_data.replace_rare"] = Entry(call(D.replace_rare, [["a", "zebra"]], ("</s>", "<unk>", "a")))
+    C["lmcore.lm_data.id_stream"] = Entry(
+        call(D.id_stream, [["a", "zebra"]], ("</s>", "<unk>", "a")),
+        [gives(lambda r: r.tolist() == [0, 2, 1, 0], D.id_stream, [["a", "zebra"]], ("</s>", "<unk>", "a")),
+         raises("vocab", D.id_stream, [["a"]], ("a", "b"))],
+    )
     C["lmcore.lm_data.make_examples"] = Entry(
         call(D.make_examples, [["a", "b"]], ("</s>", "<unk>", "a"), 2),
         [raises("context_size", D.make_examples, [["a"]], ("</s>", "<unk>", "a"), big)],
