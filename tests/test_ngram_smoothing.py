@@ -84,9 +84,51 @@ def split():
 
 
 @pytest.fixture(scope="module")
-def references(split):
+def story_split():
+    """Notebook 03's split: whole stories of the course text, 10 % dev, 10 % test, seed 0.
+
+    Returns ``(texts, sentences)``: the three parts as text and as tokenized sentences."""
+    texts = corpus.split_stories(corpus.course_text("stories"), dev_fraction=0.1,
+                                 test_fraction=0.1, seed=0)
+    return texts, tuple(corpus.tokenized_sentences(t) for t in texts)
+
+
+@pytest.fixture(scope="module")
+def references(story_split):
     """One reference per order on notebook 03's full training set, built once."""
-    return {n: Reference(split[0], n) for n in range(1, 6)}
+    return {n: Reference(story_split[1][0], n) for n in range(1, 6)}
+
+
+NB03_KS = np.logspace(-4, 1, 41)  # notebook 03's grid of add-k pseudo-counts
+NB03_DISCOUNTS = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95]  # and of Kneser-Ney discounts
+
+
+def reference_add_k_curve(ref, sentences, ks):
+    """The reference's add-k perplexity for every k at once (counts looked up once per token)."""
+    n, V = ref.n, len(ref.vocab)
+    c, t = [], []
+    for s in sentences:
+        p = ["<s>"] * (n - 1) + list(s) + ["</s>"]
+        for i in range(n - 1, len(p)):
+            ctx, w = tuple(p[i - n + 1:i]), p[i] if p[i] in ref.vocab else "<unk>"
+            c.append(ref.count[n].get((ctx, w), 0))
+            t.append(ref.total[n].get(ctx, 0))
+    c, t = np.array(c, float)[:, None], np.array(t, float)[:, None]
+    k = np.asarray(ks, float)[None, :]
+    return 2 ** -np.mean(np.log2((c + k) / (t + k * V)), axis=0)
+
+
+@pytest.fixture(scope="module")
+def nb03_tuning(story_split, references):
+    """k and d chosen on dev as notebook 03 chooses them, with the reference alone."""
+    dev = story_split[1][1]
+    best_k, best_d, curves = {}, {}, {}
+    for n, ref in references.items():
+        curves[n] = reference_add_k_curve(ref, dev, NB03_KS)
+        best_k[n] = float(NB03_KS[np.argmin(curves[n])])
+        kn_dev = [ref.perplexity(dev, "kneser-ney", d=d) for d in NB03_DISCOUNTS]
+        best_d[n] = NB03_DISCOUNTS[int(np.argmin(kn_dev))]
+    return best_k, best_d, curves
 
 
 # ---------------------------------------------------------------------------- add-k vs nltk
@@ -347,98 +389,146 @@ def test_nb03_exercises():
 
 
 # ---------------------------------------------------------------------------- notebook 03's numbers
-def test_nb03_split_and_uniform_model(split):
-    train, test = split
+# All on the notebook's own split (the `story_split` fixture), recomputed with `Reference`.
+def test_nb03_split_and_uniform_model(story_split):
+    texts, (train, dev, test) = story_split
+    printed = {"train": (36, 3373, 46519), "dev": (5, 476, 6284), "test": (5, 479, 6752)}
+    for (name, row), text, sents in zip(printed.items(), texts, (train, dev, test)):
+        assert (len(corpus.stories(text)), len(sents), sum(len(s) + 1 for s in sents)) == row, name
     model = ngram_fast.NGramModel(1).fit(train)
     vocab = {w for s in train for w in s} | {"</s>", "<unk>"}
-    assert len(model.vocab) == len(vocab) == 3593
-    assert sum(len(s) + 1 for s in test) == 6028
-    assert information.perplexity(np.full(6028, 1 / 3593)) == pytest.approx(3593, rel=1e-12)
+    assert len(model.vocab) == len(vocab) == 3400
+    assert sum(len(s) + 1 for s in dev) == 6284
+    assert information.perplexity(np.full(6284, 1 / 3400)) == pytest.approx(3400, rel=1e-12)
 
 
-def test_nb03_mle_table(split, references):
-    train, test = split
+def test_nb03_mle_table(story_split, references):
+    train, dev, _ = story_split[1]
     sample = train[:500]
-    expected_train = [364.32, 27.78, 4.51, 2.17, 1.90]
-    expected_zero = [2.34, 33.28, 67.87, 81.79, 85.53]
+    expected_train = [360.19, 26.53, 4.25, 2.04, 1.79]
+    expected_zero = [3.45, 37.48, 71.47, 83.23, 85.98]
     for n, pp, zero in zip(range(1, 6), expected_train, expected_zero):
         ref = references[n]
         model = ngram_fast.NGramModel(n).fit(train)
         assert model.perplexity(sample) == pytest.approx(ref.perplexity(sample, "mle"), rel=1e-10)
         assert round(ref.perplexity(sample, "mle"), 2) == pp
-        probs = ref.token_probabilities(test, "mle")
+        probs = ref.token_probabilities(dev, "mle")
         assert round(100 * sum(q == 0 for q in probs) / len(probs), 2) == zero
-        assert model.perplexity(test) == math.inf
+        assert float(np.mean(model.token_probabilities(dev) == 0)) == pytest.approx(
+            sum(q == 0 for q in probs) / len(probs), abs=1e-15)
+        assert model.perplexity(dev) == math.inf == ref.perplexity(dev, "mle")
 
 
-def test_nb03_smoothing_sweep(split, references):
-    train, test = split
+def test_nb03_smoothing_sweep(story_split, references, nb03_tuning):
+    """The add-k / Kneser-Ney table: k and d chosen on dev, then train and dev perplexity."""
+    train, dev, _ = story_split[1]
     sample = train[:500]
-    table = {  # n: add-k train, add-k held out, KN train, KN held out (as printed)
-        1: (364.3, 453.1, 364.3, 409.5), 2: (51.6, 274.2, 44.4, 154.5),
-        3: (36.8, 926.6, 9.7, 142.5), 4: (37.0, 1667.9, 4.4, 143.8),
-        5: (38.0, 1998.1, 3.2, 146.7)}
-    for n, row in table.items():
+    best_k, best_d, curves = nb03_tuning
+    table = {  # n: k, add-k train, add-k dev, d, KN train, KN dev (as printed)
+        1: ("1.3", 367.4, 426.2, "0.95", 360.2, 422.0), 2: ("0.013", 55.4, 339.1, "0.8", 46.1, 181.1),
+        3: ("0.0056", 23.6, 1061.0, "0.9", 15.0, 167.9),
+        4: ("0.0032", 14.0, 1720.9, "0.9", 7.3, 165.7),
+        5: ("0.0042", 17.6, 1990.7, "0.9", 5.2, 166.2)}
+    assert best_d == {1: 0.95, 2: 0.8, 3: 0.9, 4: 0.9, 5: 0.9}
+    for n, (k_str, *row) in table.items():
         ref = references[n]
-        got = (ref.perplexity(sample, "add-k", k=0.01), ref.perplexity(test, "add-k", k=0.01),
-               ref.perplexity(sample, "kneser-ney"), ref.perplexity(test, "kneser-ney"))
-        assert tuple(round(v, 1) for v in got) == row
+        k, d = best_k[n], best_d[n]
+        assert f"{k:.2g}" == k_str and f"{d:g}" == row[2]
+        assert curves[n].min() == pytest.approx(ref.perplexity(dev, "add-k", k=k), rel=1e-10)
+        got = (ref.perplexity(sample, "add-k", k=k), ref.perplexity(dev, "add-k", k=k),
+               ref.perplexity(sample, "kneser-ney", d=d), ref.perplexity(dev, "kneser-ney", d=d))
+        assert tuple(round(v, 1) for v in got) == (row[0], row[1], row[3], row[4])
         model = ngram_fast.NGramModel(n).fit(train)
-        ours = (model.with_smoothing("add-k", k=0.01).perplexity(sample),
-                model.with_smoothing("add-k", k=0.01).perplexity(test),
-                model.with_smoothing("kneser-ney").perplexity(sample),
-                model.with_smoothing("kneser-ney").perplexity(test))
+        np.testing.assert_allclose(model.add_k_perplexities(dev, NB03_KS), curves[n], rtol=1e-10)
+        ours = (model.with_smoothing("add-k", k=k).perplexity(sample),
+                model.with_smoothing("add-k", k=k).perplexity(dev),
+                model.with_smoothing("kneser-ney", discount=d).perplexity(sample),
+                model.with_smoothing("kneser-ney", discount=d).perplexity(dev))
         np.testing.assert_allclose(ours, got, rtol=1e-10)
 
 
-def test_nb03_best_k_table(split, references):
-    train, test = split
-    ks = np.logspace(-4, 1, 41)
-    expected = {1: ("1", 412.9, 412.9), 2: ("0.01", 274.2, 845.8), 3: ("0.00422", 898.5, 2036.0)}
+def test_nb03_models_chosen_on_dev_on_test(story_split, references, nb03_tuning):
+    """The final table: the best add-k and Kneser-Ney model by dev perplexity, then on test."""
+    _, dev, test = story_split[1]
+    best_k, best_d, _ = nb03_tuning
+    dev_add_k = {n: ref.perplexity(dev, "add-k", k=best_k[n]) for n, ref in references.items()}
+    dev_kn = {n: ref.perplexity(dev, "kneser-ney", d=best_d[n]) for n, ref in references.items()}
+    n_add_k, n_kn = min(dev_add_k, key=dev_add_k.get), min(dev_kn, key=dev_kn.get)
+    assert (n_add_k, f"{best_k[n_add_k]:.2g}", n_kn, best_d[n_kn]) == (2, "0.013", 4, 0.9)
+    add_k_test = references[n_add_k].perplexity(test, "add-k", k=best_k[n_add_k])
+    kn_test = references[n_kn].perplexity(test, "kneser-ney", d=best_d[n_kn])
+    assert (round(dev_add_k[n_add_k], 1), round(add_k_test, 1)) == (339.1, 328.1)
+    assert (round(dev_kn[n_kn], 1), round(kn_test, 1)) == (165.7, 163.9)
+
+
+def test_nb03_best_k_table(story_split, references):
+    train, dev, _ = story_split[1]
+    expected = {1: ("1.33", 426.2, 427.4), 2: ("0.0133", 339.1, 915.6),
+                3: ("0.00562", 1061.0, 2081.6)}
     for n, (best_k, best_pp, laplace) in expected.items():
         ref = references[n]
-        curve = ngram_fast.NGramModel(n).fit(train).add_k_perplexities(test, ks)
+        curve = ngram_fast.NGramModel(n).fit(train).add_k_perplexities(dev, NB03_KS)
         best = int(np.argmin(curve))
-        assert f"{ks[best]:.3g}" == best_k
-        neighbours = [ref.perplexity(test, "add-k", k=float(k))
-                      for k in ks[max(best - 1, 0):best + 2]]
-        ref_best = ref.perplexity(test, "add-k", k=float(ks[best]))
+        assert f"{NB03_KS[best]:.3g}" == best_k
+        neighbours = [ref.perplexity(dev, "add-k", k=float(k))
+                      for k in NB03_KS[max(best - 1, 0):best + 2]]
+        ref_best = ref.perplexity(dev, "add-k", k=float(NB03_KS[best]))
         assert curve[best] == pytest.approx(ref_best, rel=1e-10)
         assert min(neighbours) == ref_best and round(ref_best, 1) == best_pp
-        assert round(ref.perplexity(test, "add-k", k=1.0), 1) == laplace
+        assert round(ref.perplexity(dev, "add-k", k=1.0), 1) == laplace
 
 
-def test_nb03_vocabulary_pitfall(split):
-    train, test = split
+def test_nb03_unk_cost_table(story_split, references, nb03_tuning):
+    """Trigram Kneser-Ney (d chosen on dev) without and with training singletons -> <unk>."""
+    train, dev, _ = story_split[1]
+    d = nb03_tuning[1][3]
+    frequency = Counter(w for s in train for w in s)
+    train_unk = [[w if frequency[w] > 1 else "<unk>" for w in s] for s in train]
+    expected = [(3400, 3.5, 16.0, 7.1, 7.5, 167.9), (2152, 6.2, 5.1, 6.9, 4.7, 108.3)]
+    for data, row in zip([train, train_unk], expected):
+        ref = references[3] if data is train else Reference(data, 3)
+        probs = np.array(ref.token_probabilities(dev, "kneser-ney", d=d))
+        model = ngram_fast.NGramModel(3, smoothing="kneser-ney", discount=d).fit(data)
+        np.testing.assert_allclose(model.token_probabilities(dev), probs, rtol=1e-10)
+        bits = -np.log2(probs)
+        is_unk = np.array([w not in ref.vocab for s in dev for w in s + ["</s>"]])
+        got = (len(ref.vocab), 100 * is_unk.mean(), bits[is_unk].mean(), bits[~is_unk].mean(),
+               100 * bits[is_unk].sum() / bits.sum(), 2 ** bits.mean())
+        assert (got[0], *(round(float(v), 1) for v in got[1:])) == row
+
+
+def test_nb03_vocabulary_pitfall(story_split):
+    train, dev, _ = story_split[1]
     frequency = Counter(w for s in train for w in s)
     ranked = sorted(frequency, key=lambda w: (-frequency[w], w))
-    expected = {len(ranked): (3593, 2.5, 412.9), 1000: (1002, 12.1, 168.7),
-                300: (302, 29.1, 50.8), 100: (102, 45.6, 17.2)}
+    expected = {len(ranked): (3400, 3.7, 427.4), 1000: (1002, 13.7, 156.4),
+                300: (302, 29.2, 51.2), 100: (102, 45.4, 17.8)}
     for size, (vocab, unk, pp) in expected.items():
         keep = set(ranked[:size])
         train_unk = [[w if w in keep else "<unk>" for w in s] for s in train]
         model = ngram_fast.NGramModel(1, smoothing="add-k", k=1.0).fit(train_unk)
         # (nltk would count '<unk>' twice here: once as a trained word, once as its label)
-        expected_pp = Reference(train_unk, 1).perplexity(test, "add-k", k=1.0)
-        assert model.perplexity(test) == pytest.approx(expected_pp, rel=1e-10)
-        words = [w for s in test for w in s]
+        expected_pp = Reference(train_unk, 1).perplexity(dev, "add-k", k=1.0)
+        assert model.perplexity(dev) == pytest.approx(expected_pp, rel=1e-10)
+        words = [w for s in dev for w in s]
         assert (len(model.vocab), round(100 * sum(w not in keep for w in words) / len(words), 1),
                 round(expected_pp, 1)) == (vocab, unk, pp)
 
 
-def test_nb03_tokenization_pitfall(split, references):
-    train, test = split
-    char_train = [list(" ".join(s)) for s in train]
-    char_test = [list(" ".join(s)) for s in test]
-    char_pp = Reference(char_train, 5).perplexity(char_test, "kneser-ney")
-    word_pp = references[3].perplexity(test, "kneser-ney")
+def test_nb03_tokenization_pitfall(story_split, references, nb03_tuning):
+    train, dev, _ = story_split[1]
+    d = nb03_tuning[1][3]  # the word trigram uses the discount chosen on dev
+    char_train = [list("_".join(s)) for s in train]  # "_" stands for the space, as in the notebook
+    char_dev = [list("_".join(s)) for s in dev]
+    char_pp = Reference(char_train, 5).perplexity(char_dev, "kneser-ney")
+    word_pp = references[3].perplexity(dev, "kneser-ney", d=d)
     assert ngram_fast.NGramModel(5, smoothing="kneser-ney").fit(char_train).perplexity(
-        char_test) == pytest.approx(char_pp, rel=1e-10)
-    n_chars = sum(len(s) + 1 for s in char_test)
-    assert n_chars == 28097
-    assert (round(char_pp, 3), round(word_pp, 3)) == (3.504, 142.468)
-    assert round(math.log2(char_pp), 3) == 1.809
-    assert round(math.log2(word_pp) * 6028 / n_chars, 3) == 1.535
+        char_dev) == pytest.approx(char_pp, rel=1e-10)
+    n_chars = sum(len(s) + 1 for s in char_dev)
+    assert n_chars == 29076
+    assert (round(char_pp, 3), round(word_pp, 3)) == (3.676, 167.904)
+    assert round(math.log2(char_pp), 3) == 1.878
+    assert round(math.log2(word_pp) * 6284 / n_chars, 3) == 1.597
 
 
 def test_nb03_markov_floor_table():

@@ -61,3 +61,42 @@ def test_kneser_ney_losses_with_the_plain_dict_model(text):
         losses = [-math.log(model.prob(row[t], ["<s>"] * max(0, n - 1 - t) + row[max(0, t - n + 1):t]))
                   for row in test for t in range(1, LENGTH)]
         assert number_after(text, f"{n}-gram, Kneser-Ney") == pytest.approx(np.mean(losses), abs=6e-4)
+
+
+def test_the_story_transformer_perplexities_scored_token_by_token(text):
+    """Notebook 07's transformer on the stories: retrained as the notebook does (seeded), then
+    every test and dev token scored on its own, from the logits of the <= 31 tokens before it
+    in its row and scipy's log-softmax (the notebook uses stream_loss's batched rows)."""
+    from scipy.special import log_softmax
+
+    from lmcore import corpus
+    from lmcore.lm_data import build_vocab, id_stream
+    from lmcore.lm_training import train_lm, windows
+    from lmcore.transformer import TransformerLM
+
+    texts = corpus.split_stories(corpus.load_stories(), seed=0)
+    train_s, dev_s, test_s = (corpus.tokenized_sentences(t) for t in texts)
+    vocab = build_vocab(train_s, min_count=20)
+    train_ids, dev_ids, test_ids = (id_stream(s, vocab) for s in (train_s, dev_s, test_s))
+    model = TransformerLM(len(vocab), context=32, d_model=32, num_heads=4, num_layers=2,
+                          tie_embeddings=True, seed=0, dtype="float32")
+    train_lm(model, windows(train_ids, 32, stride=16), steps=300, lr=0.01, batch_size=16,
+             rng=np.random.default_rng(4), eval_every=100, held_out=windows(dev_ids, 32),
+             warmup=20, beta2=0.98)
+
+    def perplexity(stream):
+        nats, count, start = 0.0, 0, 0
+        while start < len(stream) - 1:  # rows of 32 tokens that share one token, as in 07
+            row = stream[start:start + 32]
+            logp = log_softmax(model.logits(row[None])[0].astype(float), axis=-1)  # (T, V)
+            nats -= sum(logp[t, row[t + 1]] for t in range(len(row) - 1))
+            count += len(row) - 1
+            start += 31
+        assert count == len(stream) - 1  # every token after the first, once
+        return math.exp(nats / count)
+
+    assert len(test_ids) - 1 == 6_752
+    assert round(perplexity(test_ids), 1) == number_after(text, "32 tokens of context (37,312 weights)")
+    assert model.n_params == 37_312
+    dev = re.search(r"perplexity, every token once: training ([0-9.]+), dev ([0-9.]+)", text)
+    assert round(perplexity(dev_ids), 1) == float(dev.group(2))

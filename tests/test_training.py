@@ -3,13 +3,16 @@ lmcore.gradient_check, lmcore.optimizers, lmcore.training, lmcore.lm_data, lmcor
 
 References: numpy.polyfit and scipy.stats.linregress (least squares), a literal copy of the
 slide's loop, the closed-form eigenvalues of a 2 x 2 matrix, per-token loops with
-scipy.special.log_softmax (losses and gradients), finite differences, a textbook Adam, and
-lmcore.ngram.NGramModel (maximum-likelihood and add-k count bigrams, fitted independently).
+scipy.special.log_softmax (losses and gradients), finite differences, a textbook Adam,
+lmcore.ngram.NGramModel (maximum-likelihood, add-k and Kneser-Ney count bigrams, fitted
+independently of the notebook's lmcore.ngram_fast), lmcore.kneser_ney.KneserNey (the trigram),
+a counting loop (the add-k sweep on dev) and hand counts (tokens, <unk> shares).
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import ipywidgets
 import numpy as np
@@ -23,6 +26,7 @@ from lmcore import corpus
 from lmcore.exercises import _core, passes
 from lmcore.exercises import nb07 as exercises07
 from lmcore.gradient_check import gradient_check
+from lmcore.kneser_ney import KneserNey
 from lmcore.line_fit import (
     LearningRateRun,
     critical_learning_rate,
@@ -527,62 +531,157 @@ def test_train_bad_input():
 # ---------------------------------------------------------------------------- notebook 07's numbers
 @pytest.fixture(scope="module")
 def stories():
-    sentences = corpus.tokenized_sentences(corpus.load_stories())
-    train_sents, test_sents = corpus.train_test_split(sentences, test_fraction=0.1, seed=0)
+    """Notebook 07's data: whole stories split into train, dev and test, vocabulary from train."""
+    texts = corpus.split_stories(corpus.load_stories(), seed=0)
+    train_sents, dev_sents, test_sents = (corpus.tokenized_sentences(t) for t in texts)
     vocab = build_vocab(train_sents, min_count=20)
-    return train_sents, test_sents, vocab
+    return train_sents, dev_sents, test_sents, vocab
+
+
+def add_k_bigram_perplexity(train_unk, sentences, k):
+    """Perplexity of the add-k count bigram, from a counting loop (``<s>`` and ``</s>`` pads)."""
+    pairs, contexts, words = Counter(), Counter(), {"</s>", "<unk>"}
+    for s in train_unk:
+        padded = ["<s>", *s, "</s>"]
+        words.update(s)
+        for prev, nxt in zip(padded, padded[1:]):
+            pairs[prev, nxt] += 1
+            contexts[prev] += 1
+    V, total, n = len(words), 0.0, 0
+    for s in sentences:
+        padded = ["<s>", *s, "</s>"]
+        for prev, nxt in zip(padded, padded[1:]):
+            total -= math.log((pairs[prev, nxt] + k) / (contexts[prev] + k * V))
+            n += 1
+    return math.exp(total / n)
 
 
 def test_notebook_neural_bigram_agrees_with_the_add_k_counts(stories):
-    train_sents, test_sents, vocab = stories
-    train_unk, test_unk = replace_rare(train_sents, vocab), replace_rare(test_sents, vocab)
-    train_1, test_1 = make_examples(train_sents, vocab, 1), make_examples(test_sents, vocab, 1)
-    assert len(vocab) == 403 and len(train_1[1]) == 53_527 and len(test_1[1]) == 6_028
-    assert np.mean(train_1[1] == vocab.index("<unk>")) == pytest.approx(
+    train_sents, dev_sents, test_sents, vocab = stories
+    train_unk, dev_unk = replace_rare(train_sents, vocab), replace_rare(dev_sents, vocab)
+    train_1, dev_1, test_1 = (make_examples(s, vocab, 1)
+                              for s in (train_sents, dev_sents, test_sents))
+    # "vocabulary: 346 words", "predicted tokens: 46,519 training, 6,284 dev, 6,752 test":
+    # counted by hand, every word and one </s> per sentence
+    assert len(vocab) == 346
+    assert [len(d[1]) for d in (train_1, dev_1, test_1)] == [46_519, 6_284, 6_752]
+    assert [sum(len(s) + 1 for s in x) for x in (train_sents, dev_sents, test_sents)] == [
+        46_519, 6_284, 6_752]
+    # "share of <unk>: 24.0% of training tokens, 25.2% of dev tokens", by hand
+    unk, known = vocab.index("<unk>"), set(vocab)
+    for sents, data, printed in [(train_sents, train_1, 0.240), (dev_sents, dev_1, 0.252)]:
+        share = sum(w not in known for s in sents for w in s) / len(data[1])
+        assert np.mean(data[1] == unk) == pytest.approx(share, rel=1e-12)
+        assert share == pytest.approx(printed, abs=5e-4)
+    assert np.mean(train_1[1] == unk) == pytest.approx(
         sum(w == "<unk>" for s in train_unk for w in s) / len(train_1[1]))
-    counts = NGramModel(2, smoothing="add-k", k=0.03).fit(train_unk)
-    bigram = BigramLM(len(vocab), add_k=0.03)
-    train(bigram, train_1, "adam", lr=0.3, steps=100, eval_every=10, held_out=test_1,
+    # the add-k sweep on dev, "k=0.003: 34.59, ..., k=0.3: 34.19 -> k = 0.03" (a counting loop)
+    ks = [0.003, 0.01, 0.03, 0.1, 0.3]
+    dev_ppl = [add_k_bigram_perplexity(train_unk, dev_unk, k) for k in ks]
+    np.testing.assert_allclose(dev_ppl, [34.59, 31.90, 30.41, 30.78, 34.19], atol=5e-3)
+    K = ks[int(np.argmin(dev_ppl))]
+    assert K == 0.03
+    # the count bigrams of the table (independent: the readable NGramModel)
+    counts = NGramModel(2, smoothing="add-k", k=K).fit(train_unk)
+    assert counts.vocab == vocab  # "count models have the same vocabulary: True"
+    np.testing.assert_allclose(counts.add_k_perplexities(dev_unk, ks), dev_ppl, rtol=1e-9)
+    assert counts.perplexity(train_unk) == pytest.approx(20.92, abs=5e-3)
+    assert counts.perplexity(dev_unk) == pytest.approx(30.41, abs=5e-3)
+    assert counts.perplexity(train_unk) == pytest.approx(
+        add_k_bigram_perplexity(train_unk, train_unk, K), rel=1e-9)
+    mle = counts.with_smoothing("mle")
+    assert mle.perplexity(train_unk) == pytest.approx(19.62, abs=5e-3)
+    assert mle.perplexity(dev_unk) == math.inf
+    kn = counts.with_smoothing("kneser-ney")
+    assert kn.perplexity(train_unk) == pytest.approx(22.21, abs=5e-3)
+    assert kn.perplexity(dev_unk) == pytest.approx(28.59, abs=5e-3)
+    bigram = BigramLM(len(vocab), add_k=K)
+    train(bigram, train_1, "adam", lr=0.3, steps=100, eval_every=10, held_out=dev_1,
           progress=False)
-    # the perplexities printed side by side agree within 0.2% (independent: NGramModel)
+    # the perplexities printed side by side agree within 0.2%: 20.90 / 30.42 against 20.92 / 30.41
     assert bigram.perplexity(*train_1) == pytest.approx(counts.perplexity(train_unk), rel=2e-3)
-    assert bigram.perplexity(*test_1) == pytest.approx(counts.perplexity(test_unk), rel=2e-3)
+    assert bigram.perplexity(*dev_1) == pytest.approx(counts.perplexity(dev_unk), rel=2e-3)
+    assert bigram.perplexity(*train_1) == pytest.approx(20.90, abs=5e-3)
+    assert bigram.perplexity(*dev_1) == pytest.approx(30.42, abs=5e-3)
+    p_counts = bigram_table(counts, vocab)
     p_neural = np.exp(bigram.log_probs(np.arange(len(vocab) + 1)[:, None]))
-    assert np.abs(p_neural - bigram_table(counts, vocab)).max() < 0.01
+    assert np.abs(p_neural - p_counts).max() < 0.01
+    assert round(np.abs(p_neural - p_counts).max(), 3) == 0.005  # the printed "0.005"
+    rare = p_counts < 1 / len(vocab)
+    assert rare.sum() == 113_334
+    assert (rare & (p_neural > 1.1 * p_counts)).sum() == 227
+    assert (rare & (p_neural < p_counts / 1.1)).sum() == 2_955
     # the neural perplexity, recomputed token by token with scipy
-    logp = scipy_log_softmax(bigram.params["W"], axis=1)[test_1[0][:, 0], test_1[1]]
-    assert bigram.perplexity(*test_1) == pytest.approx(math.exp(-logp.mean()), rel=1e-10)
-    # SGD at 70: the loss falls at every step (at 100 it zigzags), but it is far behind Adam
-    sgd = BigramLM(len(vocab), add_k=0.03)
-    steady = train(sgd, train_1, "sgd", lr=70, steps=100, eval_every=1, progress=False)
-    assert np.all(np.diff(steady.train_loss[1:]) < 0)  # [0] and [1] are both the first loss
-    assert sgd.perplexity(*test_1) > 1.5 * bigram.perplexity(*test_1)
-    zigzag = train(BigramLM(len(vocab), add_k=0.03), train_1, "sgd", lr=100, steps=100,
+    for data in (train_1, dev_1):
+        logp = scipy_log_softmax(bigram.params["W"], axis=1)[data[0][:, 0], data[1]]
+        assert bigram.perplexity(*data) == pytest.approx(math.exp(-logp.mean()), rel=1e-10)
+    # SGD on these stories: at 50 the loss falls at every step; at the notebook's 70 it wobbles
+    # a little near the valley floor (rises < 0.03 nats) but keeps falling overall; at 100 it
+    # zigzags; whichever, after 100 steps it is far behind Adam
+    steady = train(BigramLM(len(vocab), add_k=K), train_1, "sgd", lr=50, steps=100,
                    eval_every=1, progress=False)
-    assert np.any(np.diff(zigzag.train_loss) > 0)
-    with pytest.raises(DivergenceError, match="step 4"):
-        train(BigramLM(len(vocab), add_k=0.03), train_1, "sgd", lr=1000, steps=50,
+    assert np.all(np.diff(steady.train_loss[1:]) < 0)  # [0] and [1] are both the first loss
+    sgd = BigramLM(len(vocab), add_k=K)
+    wobble = np.diff(train(sgd, train_1, "sgd", lr=70, steps=100, eval_every=1,
+                           progress=False).train_loss[1:])
+    assert wobble.max() < 0.03 and wobble[wobble > 0].sum() < 0.5 and wobble.sum() < -1.5
+    assert sgd.perplexity(*dev_1) > 1.5 * bigram.perplexity(*dev_1)
+    logp = scipy_log_softmax(sgd.params["W"], axis=1)[dev_1[0][:, 0], dev_1[1]]
+    assert math.exp(-logp.mean()) == pytest.approx(50.26, abs=5e-3)  # "48.20  50.26"
+    logp = scipy_log_softmax(sgd.params["W"], axis=1)[train_1[0][:, 0], train_1[1]]
+    assert math.exp(-logp.mean()) == pytest.approx(48.20, abs=5e-3)
+    zigzag = train(BigramLM(len(vocab), add_k=K), train_1, "sgd", lr=100, steps=100,
+                   eval_every=1, progress=False)
+    assert np.diff(zigzag.train_loss).max() > 0.2
+    with pytest.raises(DivergenceError, match="step 3"):  # "training diverged at step 3: ..."
+        train(BigramLM(len(vocab), add_k=K), train_1, "sgd", lr=1000, steps=50,
               progress=False)
 
 
 def test_notebook_mlp_beats_the_bigrams(stories):
-    train_sents, test_sents, vocab = stories
-    test_unk = replace_rare(test_sents, vocab)
-    train_unk = replace_rare(train_sents, vocab)
-    train_3, test_3 = make_examples(train_sents, vocab, 3), make_examples(test_sents, vocab, 3)
+    train_sents, dev_sents, test_sents, vocab = stories
+    train_unk, dev_unk, test_unk = (replace_rare(s, vocab)
+                                    for s in (train_sents, dev_sents, test_sents))
+    train_3, dev_3, test_3 = (make_examples(s, vocab, 3)
+                              for s in (train_sents, dev_sents, test_sents))
     mlp = MLPLM(len(vocab), context_size=3, embed_dim=16, hidden=32, weight_decay=3e-4,
                 rng=np.random.default_rng(0)).start_from_unigram(train_3[1])
     train(mlp, train_3, "adam", lr=0.03, steps=400, batch_size=256,
-          rng=np.random.default_rng(1), eval_every=50, held_out=test_3, schedule="linear",
+          rng=np.random.default_rng(1), eval_every=50, held_out=dev_3, schedule="linear",
           progress=False)
-    assert mlp.n_params == 21_331
-    held_out = mlp.perplexity(*test_3)
-    logp = brute_force_mlp_log_probs(mlp, test_3[0])[np.arange(len(test_3[1])), test_3[1]]
-    assert held_out == pytest.approx(math.exp(-logp.mean()), rel=1e-9)
-    kn = NGramModel(2, smoothing="kneser-ney").fit(train_unk).perplexity(test_unk)
-    addk = NGramModel(2, smoothing="add-k", k=0.03).fit(train_unk).perplexity(test_unk)
-    assert held_out < kn < addk
-    assert mlp.perplexity(*train_3) < held_out
+    # "18,538 weights": embeddings (V + 1) x 16, W1 48 x 32, b1 32, W2 32 x V, b2 V
+    V = len(vocab)
+    assert mlp.n_params == (V + 1) * 16 + 3 * 16 * 32 + 32 + 32 * V + V == 18_538
+    # the MLP's dev 26.9 and test 27.3, recomputed one token at a time
+    held_out = {}
+    for name, data, printed in [("dev", dev_3, 26.9), ("test", test_3, 27.3)]:
+        logp = brute_force_mlp_log_probs(mlp, data[0])[np.arange(len(data[1])), data[1]]
+        held_out[name] = math.exp(-logp.mean())
+        assert mlp.perplexity(*data) == pytest.approx(held_out[name], rel=1e-9)
+        assert held_out[name] == pytest.approx(printed, abs=0.05)
+    # the count models of the dev and test tables (independent: NGramModel, KneserNey)
+    addk = NGramModel(2, smoothing="add-k", k=0.03).fit(train_unk)
+    kn = NGramModel(2, smoothing="kneser-ney").fit(train_unk)
+    kn3 = KneserNey(3).fit(train_unk)
+
+    def kn3_perplexity(sentences):
+        logp = [math.log(kn3.prob(s[i], s[i - 2:i]))
+                for s in (["<s>", "<s>", *t, "</s>"] for t in sentences) for i in range(2, len(s))]
+        return math.exp(-np.mean(logp))
+
+    dev = {"add-k": addk.perplexity(dev_unk), "kn": kn.perplexity(dev_unk),
+           "kn3": kn3_perplexity(dev_unk)}
+    test = {"add-k": addk.perplexity(test_unk), "kn": kn.perplexity(test_unk),
+            "kn3": kn3_perplexity(test_unk)}
+    for got, printed in [(dev, {"add-k": 30.4, "kn": 28.6, "kn3": 27.1}),
+                         (test, {"add-k": 30.0, "kn": 28.5, "kn3": 26.8})]:
+        for name in printed:
+            assert got[name] == pytest.approx(printed[name], abs=0.05)
+    # on dev the MLP beats every bigram and edges past the Kneser-Ney trigram (26.9 < 27.1);
+    # on test the trigram wins (26.8 < 27.3), still ahead of both bigrams
+    assert held_out["dev"] < dev["kn3"] < dev["kn"] < dev["add-k"]
+    assert test["kn3"] < held_out["test"] < test["kn"] < test["add-k"]
+    assert mlp.perplexity(*train_3) < held_out["dev"]
 
 
 # ---------------------------------------------------------------------------- figures, panel
