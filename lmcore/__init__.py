@@ -27,7 +27,7 @@ plain module a notebook shows, and a property test holds the two equal.
 - :mod:`lmcore.line_fit`         fitting a line by gradient descent; learning-rate runs            (07)
 - :mod:`lmcore.optimizers`       SGD and Adam                                                      (07)
 - :mod:`lmcore.gradient_check`   hand-written gradients against finite differences                (07)
-- :mod:`lmcore.lm_data`          vocabularies, rare words as ``<unk>``, training pairs, id streams (06, 07, 13)
+- :mod:`lmcore.lm_data`          vocabularies, ``<unk>`` for rare words, training pairs, id streams
 - :mod:`lmcore.neural_lm`        a neural bigram model and an MLP language model                   (07)
 - :mod:`lmcore.training`         the training loop and how it diverges                             (07)
 - :mod:`lmcore.lm_training`      training a sequence model with Adam, with checkpoints        (07, 13)
