@@ -7,6 +7,7 @@ middle, a slow drip, a hang). Checksums are computed with hashlib, independently
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -249,6 +250,15 @@ fetch(Source("test-killed", sys.argv[1], "g.txt", "test only", "killed", None), 
 """
 
 
+def partial_sizes(folder):
+    """Sizes of the download's partial files; one may be renamed or removed while we look."""
+    sizes = []
+    for path in folder.glob("tmp*"):
+        with contextlib.suppress(FileNotFoundError):
+            sizes.append(path.stat().st_size)
+    return sizes
+
+
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
 def test_a_killed_download_leaves_nothing_that_is_never_cleaned(server, tmp_path, sig, capsys):
     server.files["g.txt"] = TEXT * 40  # 3.8 MB at 0.8 MB/s: still running when killed
@@ -256,7 +266,7 @@ def test_a_killed_download_leaves_nothing_that_is_never_cleaned(server, tmp_path
                               str(tmp_path)], env={**os.environ, "NO_PROXY": "127.0.0.1"})
     folder = tmp_path / "test-killed"
     deadline = time.monotonic() + 30
-    while not [p for p in folder.glob("tmp*") if p.stat().st_size > 0]:
+    while not any(size > 0 for size in partial_sizes(folder)):
         assert child.poll() is None, f"the download process ended early ({child.returncode})"
         assert time.monotonic() < deadline, "the download never started"
         time.sleep(0.02)
